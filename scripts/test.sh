@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The one test command (see README.md). On a bare machine of this kind it installs what the tests
+# need (redis-server; chromium + chromium-driver), starts Redis (standalone and a 3-master cluster)
+# on random free 127.0.0.1 ports, runs every test project and a smoke run of every benchmark, stops
+# the servers, and prints one line "N passed, N failed". Exit code 0 only when nothing failed.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export NUGET_CERT_REVOCATION_MODE=offline DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+work="$root/.ci-tmp"
+rm -rf "$work"; mkdir -p "$work"
+log() { printf '[test.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- 1. Install what is missing ------------------------------------------------------------
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# --- 2. Start servers on random free loopback ports -----------------------------------------
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+}
+trap cleanup EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { # a port p with p and p+10000 free (Redis Cluster uses p+10000 for its bus)
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 25000 ))
+    port_free "$p" && port_free $((p + 10000)) && { echo "$p"; return; }
+  done
+}
+wait_redis() {
+  for _ in $(seq 1 100); do redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done
+  return 1
+}
+start_redis() { # port dir [extra args...]
+  local port=$1 dir=$2; shift 2
+  mkdir -p "$dir"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' --appendonly no --protected-mode yes \
+    --daemonize no --logfile "$dir/redis.log" "$@" &
+  pids+=($!)
+  wait_redis "$port"
+}
+
+redis_port=$(free_port)
+start_redis "$redis_port" "$work/redis" || { log "redis-server did not start"; exit 1; }
+export PRESENCE_TEST_REDIS="127.0.0.1:$redis_port"
+log "redis on $PRESENCE_TEST_REDIS"
+
+cluster=()
+for i in 1 2 3; do
+  p=$(free_port)
+  start_redis "$p" "$work/cluster-$i" --cluster-enabled yes --cluster-config-file "$work/cluster-$i/nodes.conf" \
+    --cluster-node-timeout 2000 || { log "cluster node $i did not start"; exit 1; }
+  cluster+=("127.0.0.1:$p")
+done
+redis-cli --cluster create "${cluster[@]}" --cluster-replicas 0 --cluster-yes >"$work/cluster-create.log" 2>&1
+for _ in $(seq 1 100); do
+  redis-cli -h 127.0.0.1 -p "${cluster[0]##*:}" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break
+  sleep 0.2
+done
+export PRESENCE_TEST_REDIS_CLUSTER="$(IFS=,; echo "${cluster[*]}")"
+log "redis cluster on $PRESENCE_TEST_REDIS_CLUSTER"
+
+# --- 3. Build and test ----------------------------------------------------------------------
+passed=0; failed=0
+count_trx() {
+  local f p x
+  for f in "$@"; do
+    p=$(grep -o '<Counters [^>]*' "$f" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
+    x=$(grep -o '<Counters [^>]*' "$f" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
+    passed=$((passed + ${p:-0})); failed=$((failed + ${x:-0}))
+  done
+}
+
+log "building"
+if ! dotnet build Presence.sln -c Release -nologo -v q >"$work/build.log" 2>&1; then
+  grep -E 'error|Error' "$work/build.log" | sort -u | head -40 >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+for proj in tests/*/*.csproj; do
+  grep -q '<IsTestProject>true</IsTestProject>' "$proj" || continue
+  name=$(basename "$proj" .csproj)
+  log "testing $name"
+  before=$(ls "$work/trx/$name" 2>/dev/null | wc -l)
+  dotnet test "$proj" -c Release --no-build -nologo \
+    --logger "trx;LogFilePrefix=$name" --logger "console;verbosity=minimal" \
+    --results-directory "$work/trx/$name" 2>&1 | tee "$work/$name.log" | grep -E '^\s*(Failed|Passed!|Failed!)|error' || true
+  trx=("$work/trx/$name"/*.trx)
+  if [ -e "${trx[0]}" ]; then count_trx "${trx[@]}"; else log "$name produced no results"; failed=$((failed + 1)); fi
+done
+
+# --- 4. Benchmark smoke runs (so none can rot) ----------------------------------------------
+for proj in benchmarks/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  case "$name" in
+    Presence.Benchmarks)
+      log "benchmark smoke run: $name"
+      if dotnet run --project "$proj" -c Release --no-build -- --filter '*' --job Dry --inProcess \
+           --artifacts "$work/bdn" >"$work/$name.log" 2>&1 \
+         && ! grep -qE 'Benchmarks with issues|\[ERROR\]|Exception' "$work/$name.log"; then
+        passed=$((passed + 1))
+      else
+        log "benchmark smoke run failed: see $work/$name.log"; tail -30 "$work/$name.log" >&2; failed=$((failed + 1))
+      fi ;;
+  esac
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,18 @@
+namespace Presence.Internal;
+
+/// <summary>One live connection in the in-memory store, linked into its shard's expiry list.</summary>
+internal sealed class ConnectionEntry(string connectionId, UserEntry user, ExpiryShard shard)
+{
+    public readonly string ConnectionId = connectionId;
+    public readonly UserEntry User = user;
+    public readonly ExpiryShard Shard = shard;
+
+    // Guarded by Shard.Gate.
+    public long Deadline;
+    public ConnectionEntry? Previous;
+    public ConnectionEntry? Next;
+    public bool Linked;
+
+    // Guarded by User.Gate.
+    public bool Removed;
+}

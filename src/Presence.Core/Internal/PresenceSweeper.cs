@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Presence.Internal;
+
+/// <summary>
+/// The background service that expires dead connections every <see cref="PresenceOptions.SweepInterval"/>,
+/// on the injected <see cref="TimeProvider"/>. A failed sweep is logged and retried on the next tick.
+/// </summary>
+internal sealed class PresenceSweeper(
+    IPresenceTracker tracker,
+    TimeProvider timeProvider,
+    IOptions<PresenceOptions> options,
+    ILogger<PresenceSweeper> logger) : BackgroundService
+{
+    private readonly TimeSpan _interval = options.Value.SweepInterval;
+
+    /// <summary>Completes each time a sweep finishes (successfully or not). Lets tests wait for a tick without sleeping.</summary>
+    internal event Action? SweepFinished;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_interval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await tracker.SweepAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+#pragma warning disable CA1031 // The sweeper must outlive a store outage.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    Log.SweepFailed(logger, _interval, exception);
+                }
+
+                SweepFinished?.Invoke();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Presence.Internal;
+
+/// <summary>
+/// Turns the store's atomic answers into events. It never reads state to decide a transition:
+/// the store's <see cref="PresenceChange"/> is the decision.
+/// </summary>
+internal sealed class PresenceTracker(
+    IPresenceStore store,
+    PresenceEventBus bus,
+    IInterestResolver interestResolver,
+    TimeProvider timeProvider,
+    IOptions<PresenceOptions> options,
+    ILogger<PresenceTracker> logger) : IPresenceTracker
+{
+    private readonly int _sweepBatchSize = options.Value.SweepBatchSize;
+
+    public async ValueTask<PresenceChange> ConnectAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceId.ThrowIfInvalid(connectionId);
+        var change = await Run(store.AddConnectionAsync(userId, connectionId, cancellationToken), nameof(ConnectAsync)).ConfigureAwait(false);
+        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+        return change;
+    }
+
+    public async ValueTask<PresenceChange> DisconnectAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceId.ThrowIfInvalid(connectionId);
+        var change = await Run(store.RemoveConnectionAsync(userId, connectionId, cancellationToken), nameof(DisconnectAsync)).ConfigureAwait(false);
+        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+        return change;
+    }
+
+    public ValueTask<PresenceChange> PingAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceId.ThrowIfInvalid(connectionId);
+        // The hot path: a synchronous store and no transition means no state machine at all.
+        // Reading Result of a completed ValueTask and then returning it is the documented safe pattern.
+#pragma warning disable CA2012
+        var pending = store.RefreshConnectionAsync(userId, connectionId, cancellationToken);
+        if (pending.IsCompletedSuccessfully && pending.Result == PresenceChange.None)
+        {
+            return pending;
+        }
+#pragma warning restore CA2012
+
+        return PingSlowAsync(userId, pending, cancellationToken);
+    }
+
+    public async ValueTask<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var expired = 0;
+        var removed = 0;
+        SweepResult result;
+        do
+        {
+            result = await Run(store.SweepExpiredAsync(_sweepBatchSize, cancellationToken), nameof(SweepAsync)).ConfigureAwait(false);
+            removed += result.RemovedConnections;
+            foreach (var userId in result.ExpiredUsers)
+            {
+                expired++;
+                await PublishAsync(userId, PresenceChange.WentOffline, OfflineReason.Expired, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        while (result.HasMore && !cancellationToken.IsCancellationRequested);
+
+        if (removed > 0)
+        {
+            Log.SweepCompleted(logger, removed, expired);
+        }
+
+        return expired;
+    }
+
+    public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        return store.IsOnlineAsync(userId, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        return store.GetOnlineAsync(userIds, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<string>> GetVisibleOnlineUsersAsync(string viewerId, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(viewerId);
+        var visibility = await interestResolver.GetVisibleUsersAsync(viewerId, cancellationToken).ConfigureAwait(false);
+        if (visibility.IsEveryone)
+        {
+            return await store.GetAllOnlineAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return visibility.UserIds.Count == 0
+            ? []
+            : await store.GetOnlineAsync(visibility.UserIds, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
+        store.GetCountsAsync(cancellationToken);
+
+    private async ValueTask<PresenceChange> PingSlowAsync(string userId, ValueTask<PresenceChange> pending, CancellationToken cancellationToken)
+    {
+        var change = await Run(pending, nameof(PingAsync)).ConfigureAwait(false);
+        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+        return change;
+    }
+
+    private async ValueTask<T> Run<T>(ValueTask<T> operation, string name)
+    {
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not ArgumentException and not OperationCanceledException)
+        {
+            Log.StoreOperationFailed(logger, name, exception);
+            throw;
+        }
+    }
+
+    private ValueTask PublishAsync(string userId, PresenceChange change, OfflineReason reason, CancellationToken cancellationToken)
+    {
+        switch (change)
+        {
+            case PresenceChange.CameOnline:
+                Log.UserCameOnline(logger, userId);
+                return bus.PublishAsync(new UserOnline(userId, timeProvider.GetUtcNow()), cancellationToken);
+            case PresenceChange.WentOffline:
+                Log.UserWentOffline(logger, userId, reason);
+                return bus.PublishAsync(new UserOffline(userId, timeProvider.GetUtcNow(), reason), cancellationToken);
+            default:
+                return ValueTask.CompletedTask;
+        }
+    }
+}

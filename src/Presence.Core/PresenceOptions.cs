@@ -1,0 +1,31 @@
+namespace Presence;
+
+/// <summary>
+/// Timing and limits of presence tracking. Bound from the configuration section
+/// <see cref="SectionName"/> (for example <c>Presence__ConnectionTtl=00:01:00</c>), then the
+/// delegate passed to <c>AddPresence</c>; validated when the host starts.
+/// </summary>
+public sealed class PresenceOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "Presence";
+
+    /// <summary>How often clients are expected to send <c>presence:ping</c>.</summary>
+    /// <value>The default value is 25 seconds (the reference client's interval).</value>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// How long a connection stays alive after its last heartbeat (or its connect). Must be greater
+    /// than <see cref="HeartbeatInterval"/> so one late ping does not expire a healthy client.
+    /// </summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan ConnectionTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the background sweeper removes expired connections. A dead connection is gone within <see cref="ConnectionTtl"/> + <see cref="SweepInterval"/>.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most expired connections removed per store call during a sweep; a sweep repeats calls until none remain.</summary>
+    /// <value>The default value is 1000.</value>
+    public int SweepBatchSize { get; set; } = 1000;
+}
