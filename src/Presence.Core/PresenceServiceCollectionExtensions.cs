@@ -41,6 +41,8 @@ public static class PresenceServiceCollectionExtensions
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<IInterestResolver, NoInterestResolver>();
         services.TryAddSingleton<PresenceEventBus>();
+        services.TryAddSingleton<LocalConnectionRegistry>();
+        services.TryAddSingleton<PresenceMetrics>();
         services.TryAddSingleton<IPresenceTracker, PresenceTracker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PresenceSweeper>());
 

@@ -32,4 +32,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1007, EventName = "SweepCompleted", Level = LogLevel.Debug,
         Message = "Presence sweep removed {Connections} expired connections; {Users} users went offline.")]
     public static partial void SweepCompleted(ILogger logger, int connections, int users);
+
+    [LoggerMessage(EventId = 1008, EventName = "ShutdownDisconnectFailed", Level = LogLevel.Warning,
+        Message = "Could not remove this node's connections during shutdown; other nodes will expire them after the connection TTL.")]
+    public static partial void ShutdownDisconnectFailed(ILogger logger, Exception exception);
 }

@@ -48,4 +48,25 @@ internal sealed class PresenceSweeper(
         {
         }
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // A clean stop says goodbye for this node's connections, so peers see "disconnected" now
+        // rather than "expired" a TTL later.
+        if (tracker is PresenceTracker presenceTracker)
+        {
+            try
+            {
+                await presenceTracker.DisconnectLocalConnectionsAsync(cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Shutdown must go on; the survivors' sweep will expire what we could not remove.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.ShutdownDisconnectFailed(logger, exception);
+            }
+        }
+    }
 }

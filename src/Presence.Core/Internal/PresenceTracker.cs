@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ internal sealed class PresenceTracker(
     IInterestResolver interestResolver,
     TimeProvider timeProvider,
     IOptions<PresenceOptions> options,
+    LocalConnectionRegistry localConnections,
+    PresenceMetrics metrics,
     ILogger<PresenceTracker> logger) : IPresenceTracker
 {
     private readonly int _sweepBatchSize = options.Value.SweepBatchSize;
@@ -22,6 +25,7 @@ internal sealed class PresenceTracker(
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
         var change = await Run(store.AddConnectionAsync(userId, connectionId, cancellationToken), nameof(ConnectAsync)).ConfigureAwait(false);
+        localConnections.Add(userId, connectionId);
         await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
         return change;
     }
@@ -30,6 +34,8 @@ internal sealed class PresenceTracker(
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
+        // The connection is gone from this node whatever the store says.
+        localConnections.Remove(userId, connectionId);
         var change = await Run(store.RemoveConnectionAsync(userId, connectionId, cancellationToken), nameof(DisconnectAsync)).ConfigureAwait(false);
         await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
         return change;
@@ -43,7 +49,7 @@ internal sealed class PresenceTracker(
         // Reading Result of a completed ValueTask and then returning it is the documented safe pattern.
 #pragma warning disable CA2012
         var pending = store.RefreshConnectionAsync(userId, connectionId, cancellationToken);
-        if (pending.IsCompletedSuccessfully && pending.Result == PresenceChange.None)
+        if (pending.IsCompletedSuccessfully && pending.Result == PresenceChange.None && !metrics.StoreDurationEnabled)
         {
             return pending;
         }
@@ -54,6 +60,7 @@ internal sealed class PresenceTracker(
 
     public async ValueTask<int> SweepAsync(CancellationToken cancellationToken = default)
     {
+        var started = Stopwatch.GetTimestamp();
         var expired = 0;
         var removed = 0;
         SweepResult result;
@@ -69,12 +76,31 @@ internal sealed class PresenceTracker(
         }
         while (result.HasMore && !cancellationToken.IsCancellationRequested);
 
+        metrics.SweepCompleted(started, removed);
         if (removed > 0)
         {
             Log.SweepCompleted(logger, removed, expired);
         }
 
         return expired;
+    }
+
+    /// <summary>
+    /// Says goodbye for every connection still open on this node (a clean shutdown), so its users
+    /// go offline now with reason <see cref="OfflineReason.Disconnected"/> instead of expiring later.
+    /// </summary>
+    public async ValueTask<int> DisconnectLocalConnectionsAsync(CancellationToken cancellationToken)
+    {
+        var wentOffline = 0;
+        foreach (var (userId, connectionId) in localConnections.Snapshot())
+        {
+            if (await DisconnectAsync(userId, connectionId, cancellationToken).ConfigureAwait(false) == PresenceChange.WentOffline)
+            {
+                wentOffline++;
+            }
+        }
+
+        return wentOffline;
     }
 
     public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
@@ -115,12 +141,20 @@ internal sealed class PresenceTracker(
 
     private async ValueTask<T> Run<T>(ValueTask<T> operation, string name)
     {
+        var started = metrics.StoreDurationEnabled ? Stopwatch.GetTimestamp() : 0;
         try
         {
-            return await operation.ConfigureAwait(false);
+            var result = await operation.ConfigureAwait(false);
+            if (started != 0)
+            {
+                metrics.StoreOperation(name, started);
+            }
+
+            return result;
         }
         catch (Exception exception) when (exception is not ArgumentException and not OperationCanceledException)
         {
+            metrics.StoreFailure(name);
             Log.StoreOperationFailed(logger, name, exception);
             throw;
         }
@@ -132,12 +166,18 @@ internal sealed class PresenceTracker(
         {
             case PresenceChange.CameOnline:
                 Log.UserCameOnline(logger, userId);
-                return bus.PublishAsync(new UserOnline(userId, timeProvider.GetUtcNow()), cancellationToken);
+                return Publish(new UserOnline(userId, timeProvider.GetUtcNow()), cancellationToken);
             case PresenceChange.WentOffline:
                 Log.UserWentOffline(logger, userId, reason);
-                return bus.PublishAsync(new UserOffline(userId, timeProvider.GetUtcNow(), reason), cancellationToken);
+                return Publish(new UserOffline(userId, timeProvider.GetUtcNow(), reason), cancellationToken);
             default:
                 return ValueTask.CompletedTask;
         }
+    }
+
+    private ValueTask Publish(PresenceEvent presenceEvent, CancellationToken cancellationToken)
+    {
+        metrics.Transition(presenceEvent);
+        return bus.PublishAsync(presenceEvent, cancellationToken);
     }
 }
