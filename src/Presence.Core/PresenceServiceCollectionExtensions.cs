@@ -43,6 +43,7 @@ public static class PresenceServiceCollectionExtensions
         services.TryAddSingleton<PresenceEventBus>();
         services.TryAddSingleton<LocalConnectionRegistry>();
         services.TryAddSingleton<PresenceMetrics>();
+        services.TryAddSingleton<SweepState>();
         services.TryAddSingleton<IPresenceTracker, PresenceTracker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PresenceSweeper>());
 

@@ -11,6 +11,7 @@ namespace Presence.Internal;
 internal sealed class PresenceSweeper(
     IPresenceTracker tracker,
     TimeProvider timeProvider,
+    SweepState sweepState,
     IOptions<PresenceOptions> options,
     ILogger<PresenceSweeper> logger) : BackgroundService
 {
@@ -29,6 +30,7 @@ internal sealed class PresenceSweeper(
                 try
                 {
                     await tracker.SweepAsync(stoppingToken).ConfigureAwait(false);
+                    sweepState.Succeeded();
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -38,6 +40,7 @@ internal sealed class PresenceSweeper(
                 catch (Exception exception)
 #pragma warning restore CA1031
                 {
+                    sweepState.Failed();
                     Log.SweepFailed(logger, _interval, exception);
                 }
 
