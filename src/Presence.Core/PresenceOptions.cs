@@ -25,6 +25,19 @@ public sealed class PresenceOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a user whose last connection closed still counts as online. A user who reconnects
+    /// within it (a page reload, a flaky network) causes no offline/online pair at all; one who does
+    /// not is reported offline (reason <c>disconnected</c>, stamped with the real disconnect time)
+    /// when it ends. Zero reports the disconnect at once.
+    /// </summary>
+    /// <value>The default value is zero (no grace period).</value>
+    public TimeSpan OfflineGracePeriod { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long the store remembers when an offline user was last seen.</summary>
+    /// <value>The default value is 30 days.</value>
+    public TimeSpan LastSeenRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The most expired connections removed per store call during a sweep; a sweep repeats calls until none remain.</summary>
     /// <value>The default value is 1000.</value>
     public int SweepBatchSize { get; set; } = 1000;

@@ -23,6 +23,16 @@ internal sealed class PresenceOptionsValidator : IValidateOptions<PresenceOption
                 + $"{Section}:{nameof(PresenceOptions.HeartbeatInterval)} ({options.HeartbeatInterval}), or healthy clients expire between pings.");
         }
 
+        RequirePositive(failures, $"{Section}:{nameof(PresenceOptions.LastSeenRetention)}", options.LastSeenRetention, allowDays: true);
+        if (options.OfflineGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{nameof(PresenceOptions.OfflineGracePeriod)} ({options.OfflineGracePeriod}) must not be negative.");
+        }
+        else if (options.OfflineGracePeriod.TotalMilliseconds > int.MaxValue)
+        {
+            failures.Add($"{Section}:{nameof(PresenceOptions.OfflineGracePeriod)} ({options.OfflineGracePeriod}) must be shorter than {TimeSpan.FromMilliseconds(int.MaxValue)}.");
+        }
+
         if (options.SweepBatchSize < 1)
         {
             failures.Add($"{Section}:{nameof(PresenceOptions.SweepBatchSize)} ({options.SweepBatchSize}) must be at least 1.");
@@ -31,13 +41,13 @@ internal sealed class PresenceOptionsValidator : IValidateOptions<PresenceOption
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void RequirePositive(List<string> failures, string name, TimeSpan value)
+    private static void RequirePositive(List<string> failures, string name, TimeSpan value, bool allowDays = false)
     {
         if (value <= TimeSpan.Zero)
         {
             failures.Add($"{name} ({value}) must be positive.");
         }
-        else if (value.TotalMilliseconds > int.MaxValue)
+        else if (!allowDays && value.TotalMilliseconds > int.MaxValue)
         {
             failures.Add($"{name} ({value}) must be shorter than {TimeSpan.FromMilliseconds(int.MaxValue)}.");
         }
