@@ -40,14 +40,16 @@ internal sealed class PresenceTracker(
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
         // The hot path: a synchronous store and no transition means no state machine at all.
-        // Reading Result of a completed ValueTask and then returning it is the documented safe pattern.
-#pragma warning disable CA2012
+        // A ValueTask may be consumed once (a pooled IValueTaskSource is recycled by it), so once
+        // Result is read it is never awaited or handed out again.
         var pending = store.RefreshConnectionAsync(userId, connectionId, cancellationToken);
-        if (pending.IsCompletedSuccessfully && pending.Result == PresenceChange.None)
+        if (pending.IsCompletedSuccessfully)
         {
-            return pending;
+            var change = pending.Result;
+            return change == PresenceChange.None
+                ? new ValueTask<PresenceChange>(PresenceChange.None)
+                : PublishCompletedAsync(userId, change, cancellationToken);
         }
-#pragma warning restore CA2012
 
         return PingSlowAsync(userId, pending, cancellationToken);
     }
@@ -105,6 +107,12 @@ internal sealed class PresenceTracker(
 
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         store.GetCountsAsync(cancellationToken);
+
+    private async ValueTask<PresenceChange> PublishCompletedAsync(string userId, PresenceChange change, CancellationToken cancellationToken)
+    {
+        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+        return change;
+    }
 
     private async ValueTask<PresenceChange> PingSlowAsync(string userId, ValueTask<PresenceChange> pending, CancellationToken cancellationToken)
     {
