@@ -34,12 +34,22 @@ public sealed class PresenceAudience
     /// <summary>An audience of the given users. Duplicates and invalid ids are dropped.</summary>
     /// <param name="userIds">The users who hear.</param>
     /// <returns>The audience.</returns>
-    public static PresenceAudience ForUsers(IEnumerable<string> userIds) => For(userIds, null);
+    /// <exception cref="ArgumentNullException"><paramref name="userIds"/> is <see langword="null"/>.</exception>
+    public static PresenceAudience ForUsers(IEnumerable<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        return For(userIds, null);
+    }
 
     /// <summary>An audience of the given transport groups. Duplicates and invalid names are dropped.</summary>
     /// <param name="groups">The groups whose members hear.</param>
     /// <returns>The audience.</returns>
-    public static PresenceAudience ForGroups(IEnumerable<string> groups) => For(null, groups);
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is <see langword="null"/>.</exception>
+    public static PresenceAudience ForGroups(IEnumerable<string> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return For(null, groups);
+    }
 
     /// <summary>An audience of users and groups together.</summary>
     /// <param name="userIds">The users who hear, or <see langword="null"/>.</param>

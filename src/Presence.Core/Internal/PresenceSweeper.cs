@@ -16,13 +16,29 @@ internal sealed class PresenceSweeper(
     ILogger<PresenceSweeper> logger) : BackgroundService
 {
     private readonly TimeSpan _interval = options.Value.SweepInterval;
+    private PeriodicTimer? _timer;
 
     /// <summary>Completes each time a sweep finishes (successfully or not). Lets tests wait for a tick without sleeping.</summary>
     internal event Action? SweepFinished;
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Since .NET 10 all of ExecuteAsync runs on the thread pool. Creating the timer here starts the
+        // sweep schedule when the host starts, not whenever that thread gets to run (a test advancing a
+        // fake clock right after StartAsync would otherwise race it).
+        _timer ??= new PeriodicTimer(_interval, timeProvider);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_interval, timeProvider);
+        using var timer = _timer ??= new PeriodicTimer(_interval, timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

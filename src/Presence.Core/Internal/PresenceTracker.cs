@@ -34,6 +34,7 @@ internal sealed class PresenceTracker(
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
+
         // The connection is gone from this node whatever the store says.
         localConnections.Remove(userId, connectionId);
         var change = await Run(store.RemoveConnectionAsync(userId, connectionId, cancellationToken), nameof(DisconnectAsync)).ConfigureAwait(false);
@@ -45,15 +46,19 @@ internal sealed class PresenceTracker(
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
+        metrics.Heartbeat();
+
         // The hot path: a synchronous store and no transition means no state machine at all.
-        // Reading Result of a completed ValueTask and then returning it is the documented safe pattern.
-#pragma warning disable CA2012
+        // A ValueTask may be consumed once (a pooled IValueTaskSource is recycled by it), so once
+        // Result is read it is never awaited or handed out again.
         var pending = store.RefreshConnectionAsync(userId, connectionId, cancellationToken);
-        if (pending.IsCompletedSuccessfully && pending.Result == PresenceChange.None && !metrics.StoreDurationEnabled)
+        if (pending.IsCompletedSuccessfully && !metrics.StoreDurationEnabled)
         {
-            return pending;
+            var change = pending.Result;
+            return change == PresenceChange.None
+                ? new ValueTask<PresenceChange>(PresenceChange.None)
+                : PublishCompletedAsync(userId, change, cancellationToken);
         }
-#pragma warning restore CA2012
 
         return PingSlowAsync(userId, pending, cancellationToken);
     }
@@ -131,6 +136,12 @@ internal sealed class PresenceTracker(
 
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         store.GetCountsAsync(cancellationToken);
+
+    private async ValueTask<PresenceChange> PublishCompletedAsync(string userId, PresenceChange change, CancellationToken cancellationToken)
+    {
+        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+        return change;
+    }
 
     private async ValueTask<PresenceChange> PingSlowAsync(string userId, ValueTask<PresenceChange> pending, CancellationToken cancellationToken)
     {
