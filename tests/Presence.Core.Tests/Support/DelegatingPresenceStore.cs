@@ -32,6 +32,6 @@ internal abstract class DelegatingPresenceStore(IOptions<PresenceOptions> option
     public ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default) =>
         Inner.GetConnectionCountAsync(userId, cancellationToken);
 
-    public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         Inner.GetCountsAsync(cancellationToken);
 }

@@ -13,9 +13,13 @@ internal sealed class PresenceTestContext : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
-    public PresenceTestContext(Action<IPresenceBuilder>? configure = null, Action<PresenceOptions>? options = null)
+    public PresenceTestContext(
+        Action<IPresenceBuilder>? configure = null,
+        Action<PresenceOptions>? options = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var services = new ServiceCollection();
+        configureServices?.Invoke(services);
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<TimeProvider>(Time);
         var builder = services.AddPresence(o =>
