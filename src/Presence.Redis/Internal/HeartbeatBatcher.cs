@@ -75,7 +75,16 @@ internal sealed class HeartbeatBatcher
                 }
             }
 
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // sendShard completes its callers itself; the loop must survive to serve the next heartbeats.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
             foreach (var list in _byShard)
             {
                 list.Clear();
