@@ -20,4 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, EventName = "HeartbeatFlushFailed", Level = LogLevel.Debug,
         Message = "Sending {Count} heartbeats to Redis presence shard {Shard} failed.")]
     public static partial void HeartbeatFlushFailed(ILogger logger, int count, int shard, Exception exception);
+
+    [LoggerMessage(EventId = 2005, EventName = "ShardSweepFailed", Level = LogLevel.Warning,
+        Message = "Sweeping some Redis presence shards failed; the others were swept and they are retried on the next sweep.")]
+    public static partial void ShardSweepFailed(ILogger logger, Exception exception);
 }

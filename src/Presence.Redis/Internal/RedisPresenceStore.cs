@@ -216,9 +216,15 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             throw Unavailable("sweep expired connections", failure);
         }
 
+        if (failure is not null)
+        {
+            // A shard that failed is tried again on the next sweep tick; reporting HasMore for it would spin the caller.
+            Log.ShardSweepFailed(_logger, failure);
+        }
+
         return removed == 0 && candidates.Count == 0
             ? SweepResult.Empty
-            : new SweepResult(expiredUsers ?? [], removed, hasMore: candidates.Count > 0 || failure is not null);
+            : new SweepResult(expiredUsers ?? [], removed, hasMore: candidates.Count > 0);
     }
 
     public async ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
