@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Presence.Redis.Internal;
+
+/// <summary>
+/// Every key the store uses, built in one place. Users are spread over shards; a shard's keys share
+/// the hash tag <c>{shard}</c>, so each script touches one hash slot (Redis Cluster) and there is
+/// no global hot key. User and connection ids never appear in key names — they are hash fields and
+/// sorted-set members — so no id can forge or collide with a key, whatever characters it holds.
+/// </summary>
+/// <remarks>
+/// Per shard <c>s</c>: <c>{prefix}:{s}:expiry</c> (sorted set: member <c>userId \n connectionId</c>,
+/// score = lease deadline in Redis server milliseconds), <c>{prefix}:{s}:users</c> (hash: userId →
+/// live connection count) and <c>{prefix}:{s}:epoch</c> (string: when the shard's data was created,
+/// to notice a restart or FLUSHALL).
+/// </remarks>
+internal sealed class RedisPresenceKeys
+{
+    public const int Expiry = 0;
+    public const int Users = 1;
+    public const int Epoch = 2;
+
+    /// <summary>Separates user and connection in a sorted-set member; ids cannot contain control characters.</summary>
+    public const char MemberSeparator = '\n';
+
+    private readonly RedisKey[][] _shards;
+
+    public RedisPresenceKeys(string prefix, int shardCount)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        Prefix = prefix;
+        _shards = new RedisKey[shardCount][];
+        for (var s = 0; s < shardCount; s++)
+        {
+            var tag = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{s}}}:");
+            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch"];
+        }
+    }
+
+    public string Prefix { get; }
+
+    public int ShardCount => _shards.Length;
+
+    /// <summary>The keys of a shard, in the order the scripts expect (<see cref="Expiry"/>, <see cref="Users"/>, <see cref="Epoch"/>).</summary>
+    public RedisKey[] ForShard(int shard) => _shards[shard];
+
+    /// <summary>
+    /// The user's shard: FNV-1a over the id's UTF-8 bytes. Stable across processes and platforms
+    /// (string.GetHashCode is randomized per process), so every node agrees.
+    /// </summary>
+    public int ShardOf(string userId)
+    {
+        Span<byte> buffer = stackalloc byte[PresenceId.MaxLength * 3];
+        var length = Encoding.UTF8.GetBytes(userId, buffer);
+        var hash = 2166136261u;
+        foreach (var b in buffer[..length])
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % (uint)_shards.Length);
+    }
+
+    public static RedisValue Member(string userId, string connectionId) =>
+        string.Concat(userId, "\n", connectionId);
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Presence;
+using Presence.Redis;
+using Presence.Redis.Internal;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Replaces the presence store with the Redis store: <c>AddPresence().AddRedisStore(...)</c>.</summary>
+public static class RedisPresenceBuilderExtensions
+{
+    /// <summary>Stores presence in Redis, connecting with a StackExchange.Redis configuration string.</summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <param name="configuration">For example <c>"localhost:6379"</c>, or a comma-separated list of cluster nodes.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, string configuration)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        return builder.AddRedisStore(options => options.Configuration = configuration);
+    }
+
+    /// <summary>Stores presence in Redis, connecting with a copy of <paramref name="configurationOptions"/>.</summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <param name="configurationOptions">The StackExchange.Redis options.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, ConfigurationOptions configurationOptions)
+    {
+        ArgumentNullException.ThrowIfNull(configurationOptions);
+        return builder.AddRedisStore(options => options.ConfigurationOptions = configurationOptions);
+    }
+
+    /// <summary>Stores presence in Redis through the <see cref="IConnectionMultiplexer"/> registered in the service collection.</summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder) =>
+        builder.AddRedisStore(static _ => { });
+
+    /// <summary>
+    /// Stores presence in Redis. Every other overload comes here. The options are validated when the
+    /// host starts; with no connection source set, the registered <see cref="IConnectionMultiplexer"/> is used.
+    /// </summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <param name="configure">Sets the connection source, key prefix, shards and batching.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, Action<RedisPresenceStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        builder.Services.AddOptions<RedisPresenceStoreOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisPresenceStoreOptions>, RedisPresenceStoreOptionsValidator>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(RedisConnectionFactory.CreateStore));
+        return builder;
+    }
+}

@@ -1,0 +1,178 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using Xunit;
+
+namespace Presence.Redis.Tests;
+
+/// <summary>
+/// Redis down, restarted empty, or flushed. Each test runs its own redis-server, never the shared one.
+/// </summary>
+public sealed class FaultTests : IAsyncLifetime
+{
+    private const int Users = 30;
+    private readonly string _keyPrefix = TestRedis.NewPrefix("faults");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private RedisServerProcess _server = null!;
+    private IConnectionMultiplexer _redis = null!;
+    private PresenceNode _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await RedisServerProcess.StartAsync();
+        _redis = await TestRedis.ConnectAsync(_server.EndPoint);
+        _node = new PresenceNode(_redis, _keyPrefix, _time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _redis.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RedisRestartedEmpty_LiveConnectionsComeBackWithinOneHeartbeatInterval_WithoutEvents()
+    {
+        var before = await ConnectEveryoneAsync();
+
+        await _server.StopAsync();
+
+        // Down: calls fail fast with a clear exception, the tracker logs it, nothing is published.
+        var ping = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => _node.Tracker.PingAsync(User(0), Connection(0, 0)).AsTask());
+        Assert.Contains("Redis presence store could not refresh connection leases", ping.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<RedisException>(ping.InnerException);
+        var connect = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => _node.Tracker.ConnectAsync("newcomer", "n1").AsTask());
+        Assert.Contains("could not register a connection", connect.Message, StringComparison.Ordinal);
+        Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 1006 && e.Level == LogLevel.Error && e.Exception is Presence.Redis.PresenceStoreUnavailableException);
+
+        await _server.StartAgainAsync();
+        await WaitUntilReachableAsync();
+
+        // Redis came back empty. One heartbeat interval later the node has put its connections back, silently.
+        _time.Advance(TimeSpan.FromSeconds(25));
+        await TestRedis.WaitUntilAsync(async () => await TryCountsAsync() == before, "the live connections to be re-registered");
+
+        Assert.Empty(_node.Events);
+        Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 2001);
+        await AssertHealedAsync();
+    }
+
+    [Fact]
+    public async Task FlushAll_HeartbeatsRacingTheRecovery_ReportNoTransitions_AndEverythingComesBack()
+    {
+        var before = await ConnectEveryoneAsync();
+
+        await _redis.GetServer(_server.EndPoint).FlushAllDatabasesAsync();
+
+        // Heartbeats arriving before the node noticed: the connections never dropped, so no CameOnline.
+        for (var u = 0; u < Users; u += 3)
+        {
+            Assert.Equal(PresenceChange.None, await _node.Tracker.PingAsync(User(u), Connection(u, 0)));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(25));
+        await TestRedis.WaitUntilAsync(async () => await TryCountsAsync() == before, "the live connections to be re-registered");
+
+        Assert.Empty(_node.Events);
+        await AssertHealedAsync();
+    }
+
+    [Fact]
+    public async Task RedisUnreachable_StoreCallsFailFast_TheTrackerLogs_AndTheHostKeepsRunning()
+    {
+        await _server.StopAsync();
+        var logs = new CapturingLoggerProvider();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
+        builder.Services.AddPresence(o => o.SweepInterval = TimeSpan.FromSeconds(1))
+            .AddRedisStore($"{_server.EndPoint},connectTimeout=2000");
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var tracker = host.Services.GetRequiredService<IPresenceTracker>();
+
+        var first = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.ConnectAsync("alice", "a1").AsTask());
+        var second = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.PingAsync("alice", "a1").AsTask());
+        await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.GetCountsAsync().AsTask());
+
+        Assert.Contains("key prefix 'presence'", first.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<RedisException>(second.InnerException);
+        Assert.Contains(logs.Entries, e => e.EventId.Id == 1006 && e.Message.Contains(nameof(IPresenceTracker.ConnectAsync), StringComparison.Ordinal));
+
+        // The background sweep fails too, is logged, and keeps running.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await TestRedis.WaitUntilAsync(() => Task.FromResult(logs.Has(1002)), "the failed sweep to be logged");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await TestRedis.WaitUntilAsync(() => Task.FromResult(logs.Entries.Count(e => e.EventId.Id == 1002) >= 2), "the next sweep to run and fail");
+
+        await host.StopAsync();
+    }
+
+    private static string User(int u) => $"user-{u}";
+
+    private static string Connection(int u, int k) => $"conn-{u}-{k}";
+
+    private async Task<PresenceCounts> ConnectEveryoneAsync()
+    {
+        for (var u = 0; u < Users; u++)
+        {
+            Assert.Equal(PresenceChange.CameOnline, await _node.Tracker.ConnectAsync(User(u), Connection(u, 0)));
+            Assert.Equal(PresenceChange.None, await _node.Tracker.ConnectAsync(User(u), Connection(u, 1)));
+        }
+
+        Assert.Equal(Users, _node.Events.Count);
+        _node.Events.Clear();
+        var counts = await _node.Store.GetCountsAsync();
+        Assert.Equal(new PresenceCounts(Users, Users * 2), counts);
+        return counts;
+    }
+
+    private async Task WaitUntilReachableAsync() =>
+        await TestRedis.WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await _redis.GetDatabase().PingAsync();
+                    return true;
+                }
+                catch (RedisException)
+                {
+                    return false;
+                }
+            },
+            "Redis to be reachable again");
+
+    private async Task<PresenceCounts?> TryCountsAsync()
+    {
+        try
+        {
+            return await _node.Store.GetCountsAsync();
+        }
+        catch (Presence.Redis.PresenceStoreUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>After recovery: heartbeats report nothing, nothing expires, a real disconnect reports one offline.</summary>
+    private async Task AssertHealedAsync()
+    {
+        for (var u = 0; u < Users; u++)
+        {
+            Assert.Equal(PresenceChange.None, await _node.Tracker.PingAsync(User(u), Connection(u, 0)));
+            Assert.True(await _node.Tracker.IsOnlineAsync(User(u)));
+        }
+
+        Assert.Equal(0, await _node.Tracker.SweepAsync());
+        Assert.Empty(_node.Events);
+
+        Assert.Equal(PresenceChange.None, await _node.Tracker.DisconnectAsync(User(0), Connection(0, 0)));
+        Assert.Equal(PresenceChange.WentOffline, await _node.Tracker.DisconnectAsync(User(0), Connection(0, 1)));
+        var offline = Assert.IsType<UserOffline>(Assert.Single(_node.Events));
+        Assert.Equal((User(0), OfflineReason.Disconnected), (offline.UserId, offline.Reason));
+    }
+}

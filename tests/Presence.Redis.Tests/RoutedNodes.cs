@@ -1,0 +1,43 @@
+namespace Presence.Redis.Tests;
+
+/// <summary>
+/// Several store instances ("nodes", each on its own Redis connection) behind one
+/// <see cref="IPresenceStore"/>, the way a load-balanced app uses them: a connection's calls always
+/// go to the node it lives on, while sweeps and queries rotate over every node.
+/// </summary>
+internal sealed class RoutedNodes(IReadOnlyList<IPresenceStore> nodes) : IPresenceStore
+{
+    private int _next;
+
+    public ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+        NodeOf(connectionId).AddConnectionAsync(userId, connectionId, cancellationToken);
+
+    public ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+        NodeOf(connectionId).RemoveConnectionAsync(userId, connectionId, cancellationToken);
+
+    public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+        NodeOf(connectionId).RefreshConnectionAsync(userId, connectionId, cancellationToken);
+
+    public ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default) =>
+        Any().SweepExpiredAsync(maxConnections, cancellationToken);
+
+    public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default) =>
+        Any().IsOnlineAsync(userId, cancellationToken);
+
+    public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
+        Any().GetOnlineAsync(userIds, cancellationToken);
+
+    public ValueTask<IReadOnlyList<string>> GetAllOnlineAsync(CancellationToken cancellationToken = default) =>
+        Any().GetAllOnlineAsync(cancellationToken);
+
+    public ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default) =>
+        Any().GetConnectionCountAsync(userId, cancellationToken);
+
+    public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
+        Any().GetCountsAsync(cancellationToken);
+
+    private IPresenceStore NodeOf(string connectionId) =>
+        nodes[(int)((uint)StringComparer.Ordinal.GetHashCode(connectionId) % (uint)nodes.Count)];
+
+    private IPresenceStore Any() => nodes[(int)((uint)Interlocked.Increment(ref _next) % (uint)nodes.Count)];
+}
