@@ -1,5 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddPresence().AddEveryoneSeesEveryone();
-var app = builder.Build();
-app.MapGet("/", () => "Presence demo: coming with the SignalR transport.");
+// The Presence demo: `dotnet run --project samples/Presence.Demo`, then open http://127.0.0.1:5000.
+// All wiring lives in DemoApplication so the integration and browser tests start the very same app.
+using Presence.Demo;
+
+var builder = DemoApplication.CreateBuilder(args);
+var app = DemoApplication.Build(builder);
 app.Run();

@@ -1,0 +1,14 @@
+namespace Presence.Demo;
+
+/// <summary>Who is on which team. In memory for one node today; a shared (Redis) directory is needed for several nodes.</summary>
+public interface ITeamDirectory
+{
+    /// <summary>Records that <paramref name="userId"/> is on <paramref name="team"/> (moving them off any other team).</summary>
+    ValueTask JoinAsync(string userId, string team, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's team, or <see langword="null"/> when the user never joined one.</summary>
+    ValueTask<string?> GetTeamAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every user on the team.</summary>
+    ValueTask<IReadOnlyCollection<string>> GetMembersAsync(string team, CancellationToken cancellationToken = default);
+}

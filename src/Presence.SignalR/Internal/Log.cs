@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Presence.SignalR.Internal;
+
+/// <summary>Presence.SignalR's log messages. Event ids are stable; user ids only at Debug.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, EventName = "AnonymousConnectionRefused", Level = LogLevel.Debug,
+        Message = "Presence refused anonymous connection {ConnectionId}.")]
+    public static partial void AnonymousConnectionRefused(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 3002, EventName = "InvalidUserIdRefused", Level = LogLevel.Warning,
+        Message = "Presence refused connection {ConnectionId}: its user identifier is invalid ({Problem}). Check the app's IUserIdProvider.")]
+    public static partial void InvalidUserIdRefused(ILogger logger, string connectionId, string problem);
+
+    [LoggerMessage(EventId = 3003, EventName = "ConnectFailed", Level = LogLevel.Error,
+        Message = "Presence could not register connection {ConnectionId}; the connection is closed.")]
+    public static partial void ConnectFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 3004, EventName = "DisconnectFailed", Level = LogLevel.Warning,
+        Message = "Presence could not remove connection {ConnectionId}; its lease will expire on its own.")]
+    public static partial void DisconnectFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 3005, EventName = "ConnectionTracked", Level = LogLevel.Debug,
+        Message = "Presence tracks connection {ConnectionId} of user {UserId}; {VisibleCount} visible users are online.")]
+    public static partial void ConnectionTracked(ILogger logger, string connectionId, string userId, int visibleCount);
+}

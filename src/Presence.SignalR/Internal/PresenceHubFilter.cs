@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Presence.SignalR.Internal;
+
+/// <summary>
+/// Connect and disconnect for every hub presence is attached to: refuses anonymous or invalid users,
+/// registers the connection, sends <c>presence:bulk-online</c>, and always removes what it registered.
+/// </summary>
+internal sealed class PresenceHubFilter(
+    IPresenceTracker tracker,
+    IOptions<PresenceSignalROptions> options,
+    ILogger<PresenceHubFilter> logger) : IHubFilter
+{
+    private readonly bool _ignoreAnonymous = options.Value.IgnoreAnonymousConnections;
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        var caller = context.Context;
+        var userId = caller.UserIdentifier;
+        if (userId is null)
+        {
+            if (!_ignoreAnonymous)
+            {
+                Log.AnonymousConnectionRefused(logger, caller.ConnectionId);
+                throw new HubException(
+                    "Presence requires an authenticated user: the connection has no user identifier. Send an access token, or set PresenceSignalROptions.IgnoreAnonymousConnections.");
+            }
+
+            caller.Items[PresenceConnection.ItemKey] = PresenceConnection.Anonymous;
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var problem = PresenceId.Validate(userId);
+        if (problem is not null)
+        {
+            Log.InvalidUserIdRefused(logger, caller.ConnectionId, problem);
+            throw new HubException($"Presence refused the connection: the user identifier is invalid. {problem}");
+        }
+
+        // The host's own connect code (later filters, the hub's OnConnectedAsync) runs first: when it
+        // throws, nothing was registered, and groups it joined already hear the events sent below.
+        await next(context).ConfigureAwait(false);
+
+        try
+        {
+            // Not the connection's token: once started, registration and the fan-out must complete.
+            await tracker.ConnectAsync(userId, caller.ConnectionId, CancellationToken.None).ConfigureAwait(false);
+            caller.Items[PresenceConnection.ItemKey] = PresenceConnection.Tracked(userId, tracker);
+            var visible = await tracker.GetVisibleOnlineUsersAsync(userId, CancellationToken.None).ConfigureAwait(false);
+            await context.Hub.Clients.Caller.SendAsync(
+                PresenceHubMethods.BulkOnline, new PresenceBulkOnlineMessage(visible), CancellationToken.None).ConfigureAwait(false);
+            Log.ConnectionTracked(logger, caller.ConnectionId, userId, visible.Count);
+        }
+        catch (Exception exception)
+        {
+            // SignalR never calls OnDisconnectedAsync after a failed connect: this is the only chance to clean up.
+            Log.ConnectFailed(logger, caller.ConnectionId, exception);
+            caller.Items.Remove(PresenceConnection.ItemKey);
+            await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        var caller = context.Context;
+        if (caller.Items.TryGetValue(PresenceConnection.ItemKey, out var item) && item is PresenceConnection { UserId: { } userId })
+        {
+            caller.Items.Remove(PresenceConnection.ItemKey);
+            await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
+        }
+
+        await next(context, exception).ConfigureAwait(false);
+    }
+
+    private async Task DisconnectQuietlyAsync(string userId, string connectionId)
+    {
+        try
+        {
+            await tracker.DisconnectAsync(userId, connectionId, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The connection is gone either way; a lease left behind expires on its own.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.DisconnectFailed(logger, connectionId, exception);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Presence;
+using Presence.SignalR;
+using Presence.SignalR.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Attaches presence to SignalR hubs.</summary>
+public static class PresenceSignalRBuilderExtensions
+{
+    /// <summary>
+    /// Attaches presence to the ready-made <see cref="PresenceHub"/> (map it with
+    /// <c>app.MapPresenceHub("/hubs/presence")</c>). Adds presence itself (<c>AddPresence()</c>) if it
+    /// was not added yet.
+    /// </summary>
+    /// <param name="builder">The SignalR builder returned by <c>AddSignalR()</c>.</param>
+    /// <param name="configure">Sets the transport options (after the <c>Presence:SignalR</c> configuration section).</param>
+    /// <returns>The builder.</returns>
+    public static ISignalRServerBuilder AddPresence(this ISignalRServerBuilder builder, Action<PresenceSignalROptions>? configure = null) =>
+        builder.AddPresence<PresenceHub>(configure);
+
+    /// <summary>
+    /// Attaches presence to <typeparamref name="THub"/>, your own hub (no base class needed): its
+    /// connections are tracked, each receives <c>presence:bulk-online</c> on connect, and presence
+    /// events reach interested clients through <see cref="IHubContext{THub}"/>. Expose the heartbeat
+    /// with <c>[HubMethodName(PresenceHubMethods.Ping)] public ValueTask&lt;PresencePingResult&gt; Ping() =&gt; Context.PingPresenceAsync();</c>.
+    /// Calling it again for the same hub is harmless; calling it for several hubs tracks each.
+    /// </summary>
+    /// <typeparam name="THub">The hub clients connect to for presence.</typeparam>
+    /// <param name="builder">The SignalR builder returned by <c>AddSignalR()</c>.</param>
+    /// <param name="configure">Sets the transport options (after the <c>Presence:SignalR</c> configuration section).</param>
+    /// <returns>The builder.</returns>
+    public static ISignalRServerBuilder AddPresence<THub>(this ISignalRServerBuilder builder, Action<PresenceSignalROptions>? configure = null)
+        where THub : Hub
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddPresence();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<PresenceSignalROptions>, PresenceSignalRConfigurationBinder>());
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<PresenceHubFilter>();
+        if (!services.Any(static d => d.ServiceType == typeof(PresenceHubMarker<THub>)))
+        {
+            services.AddSingleton<PresenceHubMarker<THub>>();
+            builder.AddHubOptions<THub>(static o => o.AddFilter<PresenceHubFilter>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IPresenceEventHandler, PresenceHubEventHandler<THub>>());
+        }
+
+        return builder;
+    }
+}

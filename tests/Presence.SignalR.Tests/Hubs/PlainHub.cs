@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Presence.SignalR.Tests.Hubs;
+
+/// <summary>A hub that exposes the ping but that presence was never attached to (a host mistake).</summary>
+public sealed class PlainHub : Hub
+{
+    [HubMethodName(PresenceHubMethods.Ping)]
+    public ValueTask<PresencePingResult> Ping() => Context.PingPresenceAsync();
+}

@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Presence.SignalR.Tests.Infrastructure;
+
+/// <summary>One server-to-client presence message, as raw JSON so the tests check the wire shape.</summary>
+internal sealed record ReceivedMessage(string Method, JsonElement Payload)
+{
+    public string? UserId => Payload.TryGetProperty("userId", out var value) ? value.GetString() : null;
+
+    public string? Reason => Payload.TryGetProperty("reason", out var value) ? value.GetString() : null;
+
+    public DateTimeOffset Timestamp => DateTimeOffset.ParseExact(
+        Payload.GetProperty("timestamp").GetString()!, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    public IReadOnlyList<string> Users => [.. Payload.GetProperty("users").EnumerateArray().Select(e => e.GetString()!)];
+
+    public IReadOnlyList<string> PropertyNames => [.. Payload.EnumerateObject().Select(p => p.Name)];
+
+    public override string ToString() => $"{Method} {Payload.GetRawText()}";
+}

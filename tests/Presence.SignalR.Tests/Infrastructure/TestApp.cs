@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Presence.Demo;
+
+namespace Presence.SignalR.Tests.Infrastructure;
+
+/// <summary>An app on real Kestrel at http://127.0.0.1:(random port): the demo, or a host built for one test.</summary>
+internal sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeouts.Default };
+    }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public IPresenceStore Store => _app.Services.GetRequiredService<IPresenceStore>();
+
+    /// <summary>Starts the demo exactly as Program.cs does, with optional configuration and clock.</summary>
+    public static Task<TestApp> StartDemoAsync(IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
+    {
+        var builder = DemoApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"], RepoPaths.DemoContentRoot);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        return StartAsync(DemoApplication.Build(builder));
+    }
+
+    /// <summary>Starts a host built for one test; user ids come from the <c>user</c> query parameter.</summary>
+    public static Task<TestApp> StartHostAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = ["--urls", "http://127.0.0.1:0"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IUserIdProvider, QueryStringUserIdProvider>();
+        configure(builder);
+        var app = builder.Build();
+        map(app);
+        return StartAsync(app);
+    }
+
+    private static async Task<TestApp> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, new Uri(address));
+    }
+
+    public async Task<string> IssueTokenAsync(string userId, string? team)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/dev/token", new { userId, team });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<DevTokenResponse>();
+        return body!.AccessToken;
+    }
+
+    /// <summary>A client of the demo hub; <paramref name="accessToken"/> <see langword="null"/> connects anonymously.</summary>
+    public PresenceTestClient CreateDemoClient(string? accessToken, string? userId = null, Action<IHubConnectionBuilder>? configure = null)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(BaseUrl, DemoApplication.HubPath), options =>
+        {
+            if (accessToken is not null)
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            }
+        });
+        configure?.Invoke(builder);
+        return new PresenceTestClient(builder.Build(), userId);
+    }
+
+    /// <summary>Signs in to the demo as <paramref name="userId"/> of <paramref name="team"/>, connects, and waits for bulk-online.</summary>
+    public async Task<PresenceTestClient> ConnectDemoAsync(string userId, string team, Action<IHubConnectionBuilder>? configure = null)
+    {
+        var client = CreateDemoClient(await IssueTokenAsync(userId, team), userId, configure);
+        await client.StartAsync();
+        return client;
+    }
+
+    /// <summary>A client of a test host's hub at <paramref name="path"/>; <paramref name="userId"/> <see langword="null"/> is anonymous.</summary>
+    public PresenceTestClient CreateHostClient(string path, string? userId)
+    {
+        var url = new Uri(BaseUrl, userId is null ? path : $"{path}?user={Uri.EscapeDataString(userId)}");
+        return new PresenceTestClient(new HubConnectionBuilder().WithUrl(url).Build(), userId);
+    }
+
+    public async Task<PresenceTestClient> ConnectHostAsync(string path, string userId)
+    {
+        var client = CreateHostClient(path, userId);
+        await client.StartAsync();
+        return client;
+    }
+
+    public Task WaitForConnectionCountAsync(string userId, int count) =>
+        Timeouts.WaitUntilAsync(async () => await Store.GetConnectionCountAsync(userId) == count, $"{userId} has {count} connection(s)");
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
