@@ -23,10 +23,20 @@ public class AllOnlineBenchmarks
         _store = BenchmarkPresence.Store();
         var userIds = BenchmarkIds.Users(Users);
         var connectionIds = BenchmarkIds.Connections(Users, seed: 5);
+
+        // One loop each, so every implementation's objects lie together on the heap as in its own app.
         for (var i = 0; i < Users; i++)
         {
             _course.Connect(userIds[i], connectionIds[i]);
+        }
+
+        for (var i = 0; i < Users; i++)
+        {
             _concurrent.Connect(userIds[i], connectionIds[i]);
+        }
+
+        for (var i = 0; i < Users; i++)
+        {
             _store.AddConnectionAsync(userIds[i], connectionIds[i]).Sync();
         }
     }

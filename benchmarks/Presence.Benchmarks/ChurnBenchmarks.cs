@@ -45,16 +45,10 @@ public class ChurnBenchmarks
         _userIds = BenchmarkIds.Users(Users);
         _reloadIds = BenchmarkIds.Connections(Users, seed: 2);
         var openTabs = BenchmarkIds.Connections(Users * (Tabs - 1), seed: 3);
-        for (var u = 0; u < Users; u++)
-        {
-            for (var t = 0; t < Tabs - 1; t++)
-            {
-                var connectionId = openTabs[(u * (Tabs - 1)) + t];
-                _course.Connect(_userIds[u], connectionId);
-                _concurrent.Connect(_userIds[u], connectionId);
-                _store.AddConnectionAsync(_userIds[u], connectionId).Sync();
-            }
-        }
+        // One pass each, so every implementation's objects lie together on the heap as in its own app.
+        OpenTabs(openTabs, (u, c) => _course.Connect(u, c));
+        OpenTabs(openTabs, (u, c) => _concurrent.Connect(u, c));
+        OpenTabs(openTabs, (u, c) => _store.AddConnectionAsync(u, c).Sync());
 
         // Built once so an invocation allocates nothing of its own; every variant pays the same delegate calls.
         Action<string, string> courseReload = (u, c) =>
@@ -97,6 +91,17 @@ public class ChurnBenchmarks
 
     [Benchmark(OperationsPerInvoke = Reloads, Description = "Ours: store Add + Remove")]
     public void Ours_Store() => _workers.Run(_storeWork);
+
+    private void OpenTabs(string[] openTabs, Action<string, string> connect)
+    {
+        for (var u = 0; u < Users; u++)
+        {
+            for (var t = 0; t < Tabs - 1; t++)
+            {
+                connect(_userIds[u], openTabs[(u * (Tabs - 1)) + t]);
+            }
+        }
+    }
 
     private void Loop(int thread, Action<string, string> reload)
     {
