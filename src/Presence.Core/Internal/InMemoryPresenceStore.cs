@@ -13,10 +13,14 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 {
     private const int ShardCount = 64;
 
+    /// <summary>Environment.TickCount64 advances in steps of up to 15.6 ms (Windows) or 10 ms (Linux at HZ=100).</summary>
+    private const long CoarseClockSlackMilliseconds = 16;
+
     private readonly ConcurrentDictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(StringComparer.Ordinal);
     private readonly ExpiryShard[] _shards = new ExpiryShard[ShardCount];
     private readonly TimeProvider _timeProvider;
+    private readonly bool _coarseClock;
     private readonly long _ttl;
     private long _onlineUsers;
     private long _liveConnections;
@@ -33,8 +37,15 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             throw new ArgumentOutOfRangeException(nameof(options), ttl, "PresenceOptions.ConnectionTtl must be positive.");
         }
 
-        // Leases are kept in TimeProvider timestamps: monotonic, and cheaper to read than a DateTimeOffset.
-        _ttl = (long)((Int128)ttl.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+        // Leases are kept in monotonic clock units, cheaper to read and compare than a DateTimeOffset.
+        // TimeProvider.System's timestamp is a clock_gettime call that costs 25-50 ns on virtualized
+        // hosts, more than half of a heartbeat's budget; Environment.TickCount64 reads the same
+        // monotonic clock at millisecond resolution for a few nanoseconds. The lease gets one coarse
+        // tick of slack so it never ends early. Any other TimeProvider (tests, custom clocks) is used as is.
+        _coarseClock = ReferenceEquals(timeProvider, TimeProvider.System);
+        _ttl = _coarseClock
+            ? (long)Math.Ceiling(ttl.TotalMilliseconds) + CoarseClockSlackMilliseconds
+            : (long)((Int128)ttl.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
         for (var i = 0; i < _shards.Length; i++)
         {
             _shards[i] = new ExpiryShard();
@@ -88,7 +99,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 // Not linked means a sweep or a disconnect is taking it away: register it again below.
                 if (entry.Linked)
                 {
-                    shard.MoveToTail(entry, _timeProvider.GetTimestamp() + _ttl);
+                    shard.MoveToTail(entry, Now() + _ttl);
                     return new ValueTask<PresenceChange>(PresenceChange.None);
                 }
             }
@@ -100,7 +111,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     public ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
-        var now = _timeProvider.GetTimestamp();
+        var now = Now();
         List<string>? expiredUsers = null;
         var removed = 0;
         var hasMore = false;
@@ -211,6 +222,8 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         new(new PresenceCounts(Volatile.Read(ref _onlineUsers), Volatile.Read(ref _liveConnections)));
 
+    private long Now() => _coarseClock ? Environment.TickCount64 : _timeProvider.GetTimestamp();
+
     private bool IsOnline(string userId) =>
         _users.TryGetValue(userId, out var user) && Volatile.Read(ref user.ConnectionCount) > 0;
 
@@ -238,7 +251,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     {
                         if (existing.Linked)
                         {
-                            existing.Shard.MoveToTail(existing, _timeProvider.GetTimestamp() + _ttl);
+                            existing.Shard.MoveToTail(existing, Now() + _ttl);
                             return PresenceChange.None;
                         }
                     }
@@ -256,7 +269,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
                 lock (shard.Gate)
                 {
-                    shard.Append(entry, _timeProvider.GetTimestamp() + _ttl);
+                    shard.Append(entry, Now() + _ttl);
                 }
 
                 Interlocked.Increment(ref _liveConnections);
@@ -301,7 +314,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     private static void ThrowIfOwnedByAnother(ConnectionEntry entry, string userId, string connectionId)
     {
-        if (!string.Equals(entry.User.UserId, userId, StringComparison.Ordinal))
+        if (!string.Equals(entry.UserId, userId, StringComparison.Ordinal))
         {
             throw new ArgumentException(
                 $"Connection '{connectionId}' is registered to another user; a connection id belongs to one user for its whole life.",
