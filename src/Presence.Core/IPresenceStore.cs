@@ -30,6 +30,10 @@ public interface IPresenceStore
     /// <summary>
     /// Removes a connection. Removing a connection that is not registered (already expired, or never
     /// added) changes nothing and returns <see cref="PresenceChange.None"/>, so a late disconnect is harmless.
+    /// With a positive <see cref="PresenceOptions.OfflineGracePeriod"/>, removing the last connection
+    /// returns <see cref="PresenceChange.None"/>: the user stays online until the grace period ends
+    /// (then a sweep reports it, reason <see cref="OfflineReason.Disconnected"/>, stamped with this
+    /// removal's time) or a new connection arrives (then nothing is reported at all).
     /// </summary>
     /// <param name="userId">The user who owns the connection.</param>
     /// <param name="connectionId">The connection's id.</param>
@@ -50,16 +54,19 @@ public interface IPresenceStore
     ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes up to <paramref name="maxConnections"/> expired connections and reports the users
-    /// who went offline because of it. Each such user is reported by exactly one sweep, even when
-    /// several nodes sweep at once. The cost is proportional to what expired, not to what is online.
+    /// Removes up to <paramref name="maxConnections"/> expired connections (and ended grace periods)
+    /// and reports the users who went offline because of it, with the time each really went offline:
+    /// the end of the last lease, or the disconnect that started the grace period. Each such user is
+    /// reported by exactly one sweep, even when several nodes sweep at once. The cost is proportional
+    /// to what expired, not to what is online. Also forgets last-seen times older than
+    /// <see cref="PresenceOptions.LastSeenRetention"/>.
     /// </summary>
-    /// <param name="maxConnections">The most connections to remove in this call; at least 1.</param>
+    /// <param name="maxConnections">The most connections (or grace periods) to process in this call; at least 1.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The users who expired, and whether more expired connections remain.</returns>
     ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default);
 
-    /// <summary>Whether the user has at least one live connection.</summary>
+    /// <summary>Whether the user is online: at least one live connection, or inside the offline grace period.</summary>
     /// <param name="userId">The user to look up.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="true"/> when the user is online.</returns>
@@ -81,6 +88,28 @@ public interface IPresenceStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The user's live connection count.</returns>
     ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the status of an online user (one with a live connection). Statuses live as long as the
+    /// user stays online (a reconnect within the grace period keeps it) and are cleared when the user
+    /// goes offline. A user with no status set counts as <see cref="PresenceStatus.Available"/>.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="status">The new status (see <see cref="PresenceStatus"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the status changed; <see langword="false"/> when it was already set, or the user has no live connection.</returns>
+    /// <exception cref="ArgumentException">The id or the status is invalid; nothing changes.</exception>
+    ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Everything known about the given users — online flag, status, last seen, connection count —
+    /// in one call (one round trip for a remote store).
+    /// </summary>
+    /// <param name="userIds">The users to look up. Duplicates are reported once.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One entry per distinct user, in their first order of appearance.</returns>
+    /// <exception cref="ArgumentException">An id is invalid.</exception>
+    ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
 
     /// <summary>Store-wide counts of online users and live connections.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

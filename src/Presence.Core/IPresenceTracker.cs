@@ -61,6 +61,38 @@ public interface IPresenceTracker
     /// <returns>The visible online users.</returns>
     ValueTask<IReadOnlyList<string>> GetVisibleOnlineUsersAsync(string viewerId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets an online user's status (<c>presence:set-status</c>) and publishes
+    /// <see cref="UserStatusChanged"/> when it changed.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="status">The new status (see <see cref="PresenceStatus"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the status changed.</returns>
+    /// <exception cref="ArgumentException">The id or the status is invalid; nothing changes.</exception>
+    ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default);
+
+    /// <summary>Online flag, status, last seen and connection count of the given users, in one store call.</summary>
+    /// <param name="userIds">The users to look up.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>One entry per distinct user, in order.</returns>
+    ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
+
+    /// <summary>When each of the given users was last seen: <see langword="null"/> while online, or when unknown or past retention.</summary>
+    /// <param name="userIds">The users to look up.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>A map from each distinct user to their last-seen time.</returns>
+    ValueTask<IReadOnlyDictionary<string, DateTimeOffset?>> GetLastSeenAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Like <see cref="GetVisibleOnlineUsersAsync"/>, with each visible online user's status and
+    /// connection count: what a transport sends in its bulk-online list.
+    /// </summary>
+    /// <param name="viewerId">The viewing user.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The visible online users' presence.</returns>
+    ValueTask<IReadOnlyList<UserPresence>> GetVisiblePresenceAsync(string viewerId, CancellationToken cancellationToken = default);
+
     /// <summary>Store-wide counts of online users and connections.</summary>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The counts.</returns>

@@ -90,6 +90,27 @@ public static class PresenceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Uses <typeparamref name="TAuthorizer"/> (a singleton) to decide whom a viewer may watch through
+    /// explicit subscriptions. By default a viewer may watch the users the interest resolver lets them see.
+    /// </summary>
+    /// <typeparam name="TAuthorizer">The authorizer type.</typeparam>
+    /// <param name="builder">The presence builder.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddSubscriptionAuthorizer<TAuthorizer>(this IPresenceBuilder builder)
+        where TAuthorizer : class, ISubscriptionAuthorizer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISubscriptionAuthorizer, TAuthorizer>());
+        return builder;
+    }
+
+    /// <summary>Lets any viewer subscribe to any user's presence. Only for apps where presence is public.</summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AllowAllSubscriptions(this IPresenceBuilder builder) =>
+        builder.AddSubscriptionAuthorizer<AllowAllSubscriptionAuthorizer>();
+
     /// <summary>Subscribes <typeparamref name="THandler"/> (a singleton) to presence events, after the handlers added before it.</summary>
     /// <typeparam name="THandler">The handler type.</typeparam>
     /// <param name="builder">The presence builder.</param>

@@ -40,6 +40,7 @@ public static class PresenceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<IInterestResolver, NoInterestResolver>();
+        services.TryAddSingleton<ISubscriptionAuthorizer, VisibilitySubscriptionAuthorizer>();
         services.TryAddSingleton<PresenceEventBus>();
         services.TryAddSingleton<LocalConnectionRegistry>();
         services.TryAddSingleton<PresenceMetrics>();

@@ -1,6 +1,6 @@
 namespace Presence;
 
-/// <summary>Everything the store knows about one user, read in one round trip by <c>IPresenceStore.GetPresenceAsync</c>.</summary>
+/// <summary>Everything the store knows about one user, read in one round trip by <see cref="IPresenceStore.GetPresenceAsync"/>.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="IsOnline">
 /// Whether the user is online: at least one live connection, or inside the offline grace period

@@ -117,8 +117,8 @@ public abstract partial class PresenceStoreConformanceTests
 
         Assert.Single(first, alice);
         Assert.Single(first, bob);
-        Assert.DoesNotContain(alice, second.ExpiredUsers);
-        Assert.DoesNotContain(bob, second.ExpiredUsers);
+        Assert.DoesNotContain(alice, second.UserIds);
+        Assert.DoesNotContain(bob, second.UserIds);
         await AssertUserAsync(store, alice, 0);
         await AssertUserAsync(store, bob, 0);
         await AssertCountsDeltaAsync(store, before, 0, 0);
@@ -204,18 +204,18 @@ public abstract partial class PresenceStoreConformanceTests
         do
         {
             results.Add(await store.SweepExpiredAsync(Limit));
-            expired.AddRange(results[^1].ExpiredUsers);
+            expired.AddRange(results[^1].UserIds);
             Assert.True(results.Count < 10_000, "SweepExpiredAsync kept reporting HasMore.");
         }
         while (results[^1].HasMore);
 
         Assert.True(results[0].HasMore, "Five connections expired and the first sweep removed at most two: HasMore must be true.");
         Assert.All(results, r => Assert.InRange(r.RemovedConnections, 0, Limit));
-        Assert.All(results, r => Assert.InRange(r.ExpiredUsers.Count, 0, r.RemovedConnections));
+        Assert.All(results, r => Assert.InRange(r.UserIds.Count, 0, r.RemovedConnections));
         Assert.All(results.Where(r => r.RemovedConnections < Limit), r => Assert.False(r.HasMore));
         Assert.All(users, user => Assert.Single(expired, user));
         var after = await store.SweepExpiredAsync(Limit);
-        Assert.All(users, user => Assert.DoesNotContain(user, after.ExpiredUsers));
+        Assert.All(users, user => Assert.DoesNotContain(user, after.UserIds));
         foreach (var user in users)
         {
             await AssertUserAsync(store, user, 0);

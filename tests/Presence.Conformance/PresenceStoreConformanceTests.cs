@@ -127,7 +127,7 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
         for (var i = 0; i < 10_000; i++)
         {
             var result = await store.SweepExpiredAsync(1000);
-            expired.AddRange(result.ExpiredUsers);
+            expired.AddRange(result.UserIds);
             if (!result.HasMore)
             {
                 return expired;

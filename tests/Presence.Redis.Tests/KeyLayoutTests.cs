@@ -101,9 +101,9 @@ public sealed class KeyLayoutTests : IAsyncLifetime
         Assert.True(await appA.IsOnlineAsync(user));
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        Assert.Empty((await appB.SweepExpiredAsync(1000)).ExpiredUsers);
+        Assert.Empty((await appB.SweepExpiredAsync(1000)).UserIds);
         Assert.True(await appA.IsOnlineAsync(user));
-        Assert.Equal([user], (await appA.SweepExpiredAsync(1000)).ExpiredUsers);
+        Assert.Equal([user], (await appA.SweepExpiredAsync(1000)).UserIds);
     }
 
     [Fact]

@@ -36,6 +36,12 @@ internal sealed class RoutedNodes(IReadOnlyList<IPresenceStore> nodes) : IPresen
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         Any().GetCountsAsync(cancellationToken);
 
+    public ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
+        Any().SetStatusAsync(userId, status, cancellationToken);
+
+    public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
+        Any().GetPresenceAsync(userIds, cancellationToken);
+
     private IPresenceStore NodeOf(string connectionId) =>
         nodes[(int)((uint)StringComparer.Ordinal.GetHashCode(connectionId) % (uint)nodes.Count)];
 

@@ -39,8 +39,8 @@ public sealed class SkewedClockTests : IAsyncLifetime
 
         // A store trusting node clocks would expire both here: "ahead" thinks a minute passed.
         var swept = await ahead.SweepExpiredAsync(1000);
-        Assert.DoesNotContain(alice, swept.ExpiredUsers);
-        Assert.DoesNotContain(bob, swept.ExpiredUsers);
+        Assert.DoesNotContain(alice, swept.UserIds);
+        Assert.DoesNotContain(bob, swept.UserIds);
         Assert.True(await ahead.IsOnlineAsync(alice));
         Assert.True(await ahead.IsOnlineAsync(bob));
     }
@@ -64,7 +64,7 @@ public sealed class SkewedClockTests : IAsyncLifetime
 
         // Exactly one TTL of Redis time later: the slow node's connection is gone, the refreshed one is not.
         var swept = await honest.SweepExpiredAsync(1000);
-        Assert.Equal([ghost], swept.ExpiredUsers);
+        Assert.Equal([ghost], swept.UserIds);
         Assert.False(await honest.IsOnlineAsync(ghost));
         Assert.True(await honest.IsOnlineAsync(live));
     }

@@ -8,7 +8,10 @@ namespace Presence.Internal;
 /// lock for connect/disconnect transitions; leases live in sharded expiry lists so a heartbeat is
 /// an O(1), allocation-free move and a sweep touches only what expired.
 /// </summary>
-/// <remarks>Lock order, where both are taken: the user's gate, then the shard's gate.</remarks>
+/// <remarks>
+/// Lock order, where both are taken: the user's gate, then the shard's gate. Grace periods live in
+/// their own shards: every grace deadline is "now + grace", so those lists stay sorted too.
+/// </remarks>
 internal sealed class InMemoryPresenceStore : IPresenceStore
 {
     private const int ShardCount = 64;
@@ -18,10 +21,16 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     private readonly ConcurrentDictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(StringComparer.Ordinal);
-    private readonly ExpiryShard[] _shards = new ExpiryShard[ShardCount];
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<KeyValuePair<string, DateTimeOffset>> _lastSeenOrder = new();
+    private readonly Lock _pruneGate = new();
+    private readonly ExpiryShard[] _shards = NewShards();
+    private readonly ExpiryShard[] _graceShards = NewShards();
     private readonly TimeProvider _timeProvider;
     private readonly bool _coarseClock;
     private readonly long _ttl;
+    private readonly long _grace;
+    private readonly TimeSpan _lastSeenRetention;
     private long _onlineUsers;
     private long _liveConnections;
     private int _nextSweepShard;
@@ -31,10 +40,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        var ttl = options.Value.ConnectionTtl;
-        if (ttl <= TimeSpan.Zero)
+        var value = options.Value;
+        if (value.ConnectionTtl <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), ttl, "PresenceOptions.ConnectionTtl must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), value.ConnectionTtl, "PresenceOptions.ConnectionTtl must be positive.");
         }
 
         // Leases are kept in monotonic clock units, cheaper to read and compare than a DateTimeOffset.
@@ -43,13 +52,9 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         // monotonic clock at millisecond resolution for a few nanoseconds. The lease gets one coarse
         // tick of slack so it never ends early. Any other TimeProvider (tests, custom clocks) is used as is.
         _coarseClock = ReferenceEquals(timeProvider, TimeProvider.System);
-        _ttl = _coarseClock
-            ? (long)Math.Ceiling(ttl.TotalMilliseconds) + CoarseClockSlackMilliseconds
-            : (long)((Int128)ttl.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
-        for (var i = 0; i < _shards.Length; i++)
-        {
-            _shards[i] = new ExpiryShard();
-        }
+        _ttl = ToClockUnits(value.ConnectionTtl) + (_coarseClock ? CoarseClockSlackMilliseconds : 0);
+        _grace = value.OfflineGracePeriod > TimeSpan.Zero ? ToClockUnits(value.OfflineGracePeriod) : 0;
+        _lastSeenRetention = value.LastSeenRetention;
     }
 
     public ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -82,7 +87,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 entry.Shard.Unlink(entry);
             }
 
-            return new ValueTask<PresenceChange>(RemoveLocked(entry));
+            return new ValueTask<PresenceChange>(RemoveLocked(entry, expiredAt: null));
         }
     }
 
@@ -112,16 +117,19 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         var now = Now();
-        List<string>? expiredUsers = null;
-        var removed = 0;
-        var hasMore = false;
+        var utcNow = _timeProvider.GetUtcNow();
+        PruneLastSeen(utcNow);
+
+        List<SweptUser>? swept = null;
+        var processed = 0;
+        var removedConnections = 0;
 
         // Start where the previous limited sweep stopped, so no shard starves.
         var start = _nextSweepShard;
-        for (var i = 0; i < ShardCount; i++)
+        for (var i = 0; i < ShardCount * 2; i++)
         {
-            var index = (start + i) % ShardCount;
-            var shard = _shards[index];
+            var index = (start + i) % (ShardCount * 2);
+            var shard = index < ShardCount ? _shards[index] : _graceShards[index - ShardCount];
             while (true)
             {
                 ConnectionEntry? head;
@@ -134,11 +142,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     }
                 }
 
-                if (removed == maxConnections)
+                if (processed == maxConnections)
                 {
-                    hasMore = true;
                     _nextSweepShard = index;
-                    return new ValueTask<SweepResult>(new SweepResult(expiredUsers ?? [], removed, hasMore));
+                    return new ValueTask<SweepResult>(new SweepResult(swept ?? [], removedConnections, hasMore: true));
                 }
 
                 var user = head.User;
@@ -149,27 +156,40 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                         continue;
                     }
 
+                    long deadline;
                     lock (shard.Gate)
                     {
-                        // A heartbeat may have won the race since we peeked.
+                        // A heartbeat (or a reconnect, for a grace entry) may have won the race since we peeked.
                         if (!head.Linked || head.Deadline > now)
                         {
                             continue;
                         }
 
+                        deadline = head.Deadline;
                         shard.Unlink(head);
                     }
 
-                    removed++;
-                    if (RemoveLocked(head) == PresenceChange.WentOffline)
+                    processed++;
+                    if (head.IsGrace)
                     {
-                        (expiredUsers ??= []).Add(user.UserId);
+                        head.Removed = true;
+                        user.Grace = null;
+                        ForgetUserLocked(user, head.DisconnectedAt);
+                        (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, head.DisconnectedAt));
+                        continue;
+                    }
+
+                    removedConnections++;
+                    var leaseEnd = utcNow - ToTimeSpan(now - deadline);
+                    if (RemoveLocked(head, leaseEnd) == PresenceChange.WentOffline)
+                    {
+                        (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Expired, leaseEnd));
                     }
                 }
             }
         }
 
-        return new ValueTask<SweepResult>(removed == 0 ? SweepResult.Empty : new SweepResult(expiredUsers ?? [], removed, hasMore));
+        return new ValueTask<SweepResult>(processed == 0 ? SweepResult.Empty : new SweepResult(swept ?? [], removedConnections, hasMore: false));
     }
 
     public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
@@ -180,17 +200,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userIds);
-        foreach (var userId in userIds)
-        {
-            PresenceId.ThrowIfInvalid(userId, nameof(userIds));
-        }
-
         var online = new List<string>();
-        HashSet<string>? seen = userIds.Count > 1 ? new HashSet<string>(userIds.Count, StringComparer.Ordinal) : null;
-        foreach (var userId in userIds)
+        foreach (var userId in DistinctValid(userIds))
         {
-            if ((seen is null || seen.Add(userId)) && IsOnline(userId))
+            if (IsOnline(userId))
             {
                 online.Add(userId);
             }
@@ -204,7 +217,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         var online = new List<string>((int)Math.Min(Volatile.Read(ref _onlineUsers), int.MaxValue));
         foreach (var pair in _users)
         {
-            if (Volatile.Read(ref pair.Value.ConnectionCount) > 0)
+            if (pair.Value.IsOnline)
             {
                 online.Add(pair.Key);
             }
@@ -219,13 +232,94 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         return new ValueTask<int>(_users.TryGetValue(userId, out var user) ? Math.Max(0, Volatile.Read(ref user.ConnectionCount)) : 0);
     }
 
+    public ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceStatus.ThrowIfInvalid(status);
+        if (!_users.TryGetValue(userId, out var user))
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        lock (user.Gate)
+        {
+            if (user.Removed || user.ConnectionCount == 0
+                || string.Equals(user.Status ?? PresenceStatus.Available, status, StringComparison.Ordinal))
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            user.Status = status;
+            return new ValueTask<bool>(true);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var cutoff = _timeProvider.GetUtcNow() - _lastSeenRetention;
+        var result = new List<UserPresence>();
+        foreach (var userId in DistinctValid(userIds))
+        {
+            if (_users.TryGetValue(userId, out var user) && user.IsOnline)
+            {
+                result.Add(new UserPresence(userId, true, Volatile.Read(ref user.Status), null, Math.Max(0, Volatile.Read(ref user.ConnectionCount))));
+            }
+            else
+            {
+                DateTimeOffset? lastSeen = _lastSeen.TryGetValue(userId, out var seen) && seen > cutoff ? seen : null;
+                result.Add(new UserPresence(userId, false, null, lastSeen, 0));
+            }
+        }
+
+        return new ValueTask<IReadOnlyList<UserPresence>>(result);
+    }
+
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         new(new PresenceCounts(Volatile.Read(ref _onlineUsers), Volatile.Read(ref _liveConnections)));
 
+    private static ExpiryShard[] NewShards()
+    {
+        var shards = new ExpiryShard[ShardCount];
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = new ExpiryShard();
+        }
+
+        return shards;
+    }
+
+    private static List<string> DistinctValid(IReadOnlyCollection<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        foreach (var userId in userIds)
+        {
+            PresenceId.ThrowIfInvalid(userId, nameof(userIds));
+        }
+
+        var distinct = new List<string>(userIds.Count);
+        HashSet<string>? seen = userIds.Count > 1 ? new HashSet<string>(userIds.Count, StringComparer.Ordinal) : null;
+        foreach (var userId in userIds)
+        {
+            if (seen is null || seen.Add(userId))
+            {
+                distinct.Add(userId);
+            }
+        }
+
+        return distinct;
+    }
+
     private long Now() => _coarseClock ? Environment.TickCount64 : _timeProvider.GetTimestamp();
 
-    private bool IsOnline(string userId) =>
-        _users.TryGetValue(userId, out var user) && Volatile.Read(ref user.ConnectionCount) > 0;
+    private long ToClockUnits(TimeSpan span) => _coarseClock
+        ? (long)Math.Ceiling(span.TotalMilliseconds)
+        : (long)((Int128)span.Ticks * _timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    private TimeSpan ToTimeSpan(long clockUnits) => _coarseClock
+        ? TimeSpan.FromMilliseconds(clockUnits)
+        : TimeSpan.FromTicks((long)((Int128)clockUnits * TimeSpan.TicksPerSecond / _timeProvider.TimestampFrequency));
+
+    private bool IsOnline(string userId) => _users.TryGetValue(userId, out var user) && user.IsOnline;
 
     private PresenceChange Add(string userId, string connectionId)
     {
@@ -273,7 +367,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 }
 
                 Interlocked.Increment(ref _liveConnections);
-                if (++user.ConnectionCount == 1)
+
+                // Back within the grace period: nobody was told the user left, so nobody is told they are back.
+                var wasInGrace = EndGraceLocked(user);
+                if (++user.ConnectionCount == 1 && !wasInGrace)
                 {
                     Interlocked.Increment(ref _onlineUsers);
                     return PresenceChange.CameOnline;
@@ -284,8 +381,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         }
     }
 
-    /// <summary>Forgets an unlinked entry. Caller holds the user's gate.</summary>
-    private PresenceChange RemoveLocked(ConnectionEntry entry)
+    /// <summary>Forgets an unlinked connection entry. Caller holds the user's gate.</summary>
+    /// <param name="entry">The entry, already unlinked.</param>
+    /// <param name="expiredAt">When its lease ended, for an expiry; <see langword="null"/> for a disconnect.</param>
+    private PresenceChange RemoveLocked(ConnectionEntry entry, DateTimeOffset? expiredAt)
     {
         var user = entry.User;
         entry.Removed = true;
@@ -296,16 +395,78 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             return PresenceChange.None;
         }
 
+        if (expiredAt is null && _grace > 0)
+        {
+            StartGraceLocked(user);
+            return PresenceChange.None;
+        }
+
+        ForgetUserLocked(user, expiredAt ?? _timeProvider.GetUtcNow());
+        return PresenceChange.WentOffline;
+    }
+
+    /// <summary>The user's last connection closed: keep them online until the grace period ends. Caller holds the user's gate.</summary>
+    private void StartGraceLocked(UserEntry user)
+    {
+        var shard = _graceShards[(uint)user.UserId.GetHashCode() % ShardCount];
+        var grace = new ConnectionEntry(string.Empty, user, shard, isGrace: true) { DisconnectedAt = _timeProvider.GetUtcNow() };
+        lock (shard.Gate)
+        {
+            shard.Append(grace, Now() + _grace);
+        }
+
+        Volatile.Write(ref user.Grace, grace);
+    }
+
+    /// <summary>Cancels a pending grace period, if any. Caller holds the user's gate.</summary>
+    private static bool EndGraceLocked(UserEntry user)
+    {
+        if (user.Grace is not { } grace)
+        {
+            return false;
+        }
+
+        lock (grace.Shard.Gate)
+        {
+            if (grace.Linked)
+            {
+                grace.Shard.Unlink(grace);
+            }
+        }
+
+        grace.Removed = true;
+        Volatile.Write(ref user.Grace, null);
+        return true;
+    }
+
+    /// <summary>The user is offline: drop the entry (and its status), remember when they were last seen. Caller holds the user's gate.</summary>
+    private void ForgetUserLocked(UserEntry user, DateTimeOffset offlineAt)
+    {
         user.Removed = true;
         _users.TryRemove(new KeyValuePair<string, UserEntry>(user.UserId, user));
         Interlocked.Decrement(ref _onlineUsers);
-        return PresenceChange.WentOffline;
+        _lastSeen[user.UserId] = offlineAt;
+        _lastSeenOrder.Enqueue(new KeyValuePair<string, DateTimeOffset>(user.UserId, offlineAt));
+    }
+
+    /// <summary>Forgets last-seen times past the retention; O(forgotten), as the queue is in offline order.</summary>
+    private void PruneLastSeen(DateTimeOffset utcNow)
+    {
+        var cutoff = utcNow - _lastSeenRetention;
+        lock (_pruneGate)
+        {
+            while (_lastSeenOrder.TryPeek(out var oldest) && oldest.Value <= cutoff && _lastSeenOrder.TryDequeue(out oldest))
+            {
+                // Only if it is still the user's latest record; a later offline left a newer one.
+                _lastSeen.TryRemove(oldest);
+            }
+        }
     }
 
     /// <summary>Drops a user entry that <see cref="Add"/> created but could not use. Caller holds the user's gate.</summary>
     private void ForgetIfEmptyLocked(UserEntry user)
     {
-        if (user.ConnectionCount == 0)
+        if (user.ConnectionCount == 0 && user.Grace is null)
         {
             user.Removed = true;
             _users.TryRemove(new KeyValuePair<string, UserEntry>(user.UserId, user));

@@ -73,10 +73,11 @@ internal sealed class PresenceTracker(
         {
             result = await Run(store.SweepExpiredAsync(_sweepBatchSize, cancellationToken), nameof(SweepAsync)).ConfigureAwait(false);
             removed += result.RemovedConnections;
-            foreach (var userId in result.ExpiredUsers)
+            foreach (var user in result.Users)
             {
                 expired++;
-                await PublishAsync(userId, PresenceChange.WentOffline, OfflineReason.Expired, cancellationToken).ConfigureAwait(false);
+                Log.UserWentOffline(logger, user.UserId, user.Reason);
+                await Publish(new UserOffline(user.UserId, user.Timestamp, user.Reason), cancellationToken).ConfigureAwait(false);
             }
         }
         while (result.HasMore && !cancellationToken.IsCancellationRequested);
@@ -132,6 +133,55 @@ internal sealed class PresenceTracker(
         return visibility.UserIds.Count == 0
             ? []
             : await store.GetOnlineAsync(visibility.UserIds, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceStatus.ThrowIfInvalid(status);
+        var changed = await Run(store.SetStatusAsync(userId, status, cancellationToken), nameof(SetStatusAsync)).ConfigureAwait(false);
+        if (changed)
+        {
+            await Publish(new UserStatusChanged(userId, timeProvider.GetUtcNow(), status), cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        return store.GetPresenceAsync(userIds, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, DateTimeOffset?>> GetLastSeenAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var presence = await store.GetPresenceAsync(userIds, cancellationToken).ConfigureAwait(false);
+        var lastSeen = new Dictionary<string, DateTimeOffset?>(presence.Count, StringComparer.Ordinal);
+        foreach (var user in presence)
+        {
+            lastSeen[user.UserId] = user.LastSeen;
+        }
+
+        return lastSeen;
+    }
+
+    public async ValueTask<IReadOnlyList<UserPresence>> GetVisiblePresenceAsync(string viewerId, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(viewerId);
+        var visibility = await interestResolver.GetVisibleUsersAsync(viewerId, cancellationToken).ConfigureAwait(false);
+        IReadOnlyCollection<string> candidates = visibility.IsEveryone
+            ? await store.GetAllOnlineAsync(cancellationToken).ConfigureAwait(false)
+            : visibility.UserIds;
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // One round trip for a named audience: the presence read already says who is online.
+        var presence = await store.GetPresenceAsync(candidates, cancellationToken).ConfigureAwait(false);
+        return [.. presence.Where(static p => p.IsOnline)];
     }
 
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>

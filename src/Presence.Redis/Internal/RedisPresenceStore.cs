@@ -161,7 +161,8 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             candidates.Add((start + i) % shardCount);
         }
 
-        List<string>? expiredUsers = null;
+        List<SweptUser>? expiredUsers = null;
+        var sweptAt = _timeProvider.GetUtcNow();
         Exception? failure = null;
         var remaining = maxConnections;
         var removed = 0;
@@ -199,7 +200,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                 remaining -= count;
                 for (var j = 2; j < result.Length; j++)
                 {
-                    (expiredUsers ??= []).Add((string)result[j]!);
+                    (expiredUsers ??= []).Add(new SweptUser((string)result[j]!, OfflineReason.Expired, sweptAt));
                 }
 
                 if ((int)result[0] == 1)
@@ -311,6 +312,12 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         var count = await Guard("read presence", database.HashGetAsync(UsersKey(userId), userId)).ConfigureAwait(false);
         return count.IsNull ? 0 : Math.Max(0, (int)count);
     }
+
+    public ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Statuses are not implemented by the Redis store yet.");
+
+    public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Batch presence reads are not implemented by the Redis store yet.");
 
     public async ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default)
     {

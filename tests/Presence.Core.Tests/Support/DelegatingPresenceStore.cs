@@ -34,4 +34,10 @@ internal abstract class DelegatingPresenceStore(IOptions<PresenceOptions> option
 
     public virtual ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         Inner.GetCountsAsync(cancellationToken);
+
+    public virtual ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
+        Inner.SetStatusAsync(userId, status, cancellationToken);
+
+    public virtual ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
+        Inner.GetPresenceAsync(userIds, cancellationToken);
 }
