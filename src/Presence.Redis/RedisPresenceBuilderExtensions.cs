@@ -13,21 +13,31 @@ public static class RedisPresenceBuilderExtensions
     /// <summary>Stores presence in Redis, connecting with a StackExchange.Redis configuration string.</summary>
     /// <param name="builder">The presence builder.</param>
     /// <param name="configuration">For example <c>"localhost:6379"</c>, or a comma-separated list of cluster nodes.</param>
+    /// <param name="configure">Sets the other store options (key prefix, shards, ...).</param>
     /// <returns>The builder.</returns>
-    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, string configuration)
+    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, string configuration, Action<RedisPresenceStoreOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return builder.AddRedisStore(options => options.Configuration = configuration);
+        return builder.AddRedisStore(options =>
+        {
+            options.Configuration = configuration;
+            configure?.Invoke(options);
+        });
     }
 
     /// <summary>Stores presence in Redis, connecting with a copy of <paramref name="configurationOptions"/>.</summary>
     /// <param name="builder">The presence builder.</param>
     /// <param name="configurationOptions">The StackExchange.Redis options.</param>
+    /// <param name="configure">Sets the other store options (key prefix, shards, ...).</param>
     /// <returns>The builder.</returns>
-    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, ConfigurationOptions configurationOptions)
+    public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, ConfigurationOptions configurationOptions, Action<RedisPresenceStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configurationOptions);
-        return builder.AddRedisStore(options => options.ConfigurationOptions = configurationOptions);
+        return builder.AddRedisStore(options =>
+        {
+            options.ConfigurationOptions = configurationOptions;
+            configure?.Invoke(options);
+        });
     }
 
     /// <summary>Stores presence in Redis through the <see cref="IConnectionMultiplexer"/> registered in the service collection.</summary>
