@@ -24,21 +24,12 @@ public class AllOnlineBenchmarks
         var userIds = BenchmarkIds.Users(Users);
         var connectionIds = BenchmarkIds.Connections(Users, seed: 5);
 
-        // One loop each, so every implementation's objects lie together on the heap as in its own app.
-        for (var i = 0; i < Users; i++)
-        {
-            _course.Connect(userIds[i], connectionIds[i]);
-        }
-
-        for (var i = 0; i < Users; i++)
-        {
-            _concurrent.Connect(userIds[i], connectionIds[i]);
-        }
-
-        for (var i = 0; i < Users; i++)
-        {
-            _store.AddConnectionAsync(userIds[i], connectionIds[i]).Sync();
-        }
+        Populate.OnePassEach(
+            userIds,
+            connectionIds,
+            (u, c) => _course.Connect(u, c),
+            (u, c) => _concurrent.Connect(u, c),
+            (u, c) => _store.AddConnectionAsync(u, c).Sync());
     }
 
     [Benchmark(Baseline = true, Description = "CourseTracker (lock, copy keys)")]

@@ -27,21 +27,12 @@ public class BatchQueryBenchmarks
         var connectionIds = BenchmarkIds.Connections(Online, seed: 4);
         _store = BenchmarkPresence.Store();
 
-        // One loop each, so every implementation's objects lie together on the heap as in its own app.
-        for (var i = 0; i < Online; i++)
-        {
-            _course.Connect(userIds[i], connectionIds[i]);
-        }
-
-        for (var i = 0; i < Online; i++)
-        {
-            _concurrent.Connect(userIds[i], connectionIds[i]);
-        }
-
-        for (var i = 0; i < Online; i++)
-        {
-            _store.AddConnectionAsync(userIds[i], connectionIds[i]).Sync();
-        }
+        Populate.OnePassEach(
+            userIds,
+            connectionIds,
+            (u, c) => _course.Connect(u, c),
+            (u, c) => _concurrent.Connect(u, c),
+            (u, c) => _store.AddConnectionAsync(u, c).Sync());
 
         // Online and offline users interleaved, spread over the whole population.
         var offline = BenchmarkIds.Users(Asked / 2, "gone-");

@@ -38,26 +38,13 @@ public class HeartbeatBenchmarks
         _store = BenchmarkPresence.Store();
         _container = BenchmarkPresence.Container();
         _tracker = _container.GetRequiredService<IPresenceTracker>();
-        // One loop each, so every implementation's objects lie together on the heap as in its own app.
-        for (var i = 0; i < Users; i++)
-        {
-            _course.Connect(_userIds[i], _connectionIds[i]);
-        }
-
-        for (var i = 0; i < Users; i++)
-        {
-            _concurrent.Connect(_userIds[i], _connectionIds[i]);
-        }
-
-        for (var i = 0; i < Users; i++)
-        {
-            _store.AddConnectionAsync(_userIds[i], _connectionIds[i]).Sync();
-        }
-
-        for (var i = 0; i < Users; i++)
-        {
-            _tracker.ConnectAsync(_userIds[i], _connectionIds[i]).Sync();
-        }
+        Populate.OnePassEach(
+            _userIds,
+            _connectionIds,
+            (u, c) => _course.Connect(u, c),
+            (u, c) => _concurrent.Connect(u, c),
+            (u, c) => _store.AddConnectionAsync(u, c).Sync(),
+            (u, c) => _tracker.ConnectAsync(u, c).Sync());
     }
 
     [GlobalCleanup]
