@@ -78,6 +78,27 @@ public static class PresenceBuilderExtensions
     }
 
     /// <summary>
+    /// Caches the interest resolver registered so far (call it after <c>AddInterestResolver</c>):
+    /// each user's audience and visibility is asked once per <paramref name="duration"/>. Use it when
+    /// the resolver reads a database; changes in relationships then show after at most that long.
+    /// </summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <param name="duration">How long an answer is reused; positive.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">No interest resolver was registered before.</exception>
+    public static IPresenceBuilder CacheInterestResolver(this IPresenceBuilder builder, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var services = builder.Services;
+        var inner = services.LastOrDefault(static d => d.ServiceType == typeof(IInterestResolver) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException("CacheInterestResolver() caches the interest resolver registered before it: call AddInterestResolver(...) first.");
+        services.Replace(ServiceDescriptor.Singleton<IInterestResolver>(sp =>
+            new CachingInterestResolver(Create(sp, inner), duration, sp.GetRequiredService<TimeProvider>())));
+        return builder;
+    }
+
+    /// <summary>
     /// Opts into "everyone sees everyone": every change reaches every connected user, and every
     /// user sees every online user. Fine for small apps; never the silent default.
     /// </summary>
@@ -136,4 +157,9 @@ public static class PresenceBuilderExtensions
         builder.Services.AddSingleton<IPresenceEventHandler>(sp => new DelegateEventHandler(sp, handler));
         return builder;
     }
+
+    private static IInterestResolver Create(IServiceProvider services, ServiceDescriptor descriptor) =>
+        (IInterestResolver)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 }
