@@ -112,6 +112,45 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Creates a store (or another node) with <see cref="PresenceOptions.OfflineGracePeriod"/> set to <see cref="Grace"/>.</summary>
+    /// <returns>The store, disposed after the test.</returns>
+    protected Task<IPresenceStore> NewGraceStoreAsync()
+    {
+        Options.OfflineGracePeriod = Grace;
+        return NewStoreAsync();
+    }
+
+    /// <summary>Connects <paramref name="userId"/> on one connection and closes it, so a store with a grace period parks the user.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="connectionId">The connection opened and closed.</param>
+    /// <returns>The time of the disconnect.</returns>
+    protected async Task<DateTimeOffset> ConnectThenDisconnectAsync(IPresenceStore store, string userId, string connectionId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await store.AddConnectionAsync(userId, connectionId);
+        var disconnectedAt = Time.GetUtcNow();
+        await store.RemoveConnectionAsync(userId, connectionId);
+        return disconnectedAt;
+    }
+
+    /// <summary>Gives each user one connection on each of two nodes (<c>c{i}-a</c> and <c>c{i}-b</c>).</summary>
+    /// <param name="nodeA">The first node.</param>
+    /// <param name="nodeB">The second node.</param>
+    /// <param name="users">The users.</param>
+    /// <returns>A task.</returns>
+    protected async Task ConnectOnTwoNodesAsync(IPresenceStore nodeA, IPresenceStore nodeB, string[] users)
+    {
+        ArgumentNullException.ThrowIfNull(nodeA);
+        ArgumentNullException.ThrowIfNull(nodeB);
+        ArgumentNullException.ThrowIfNull(users);
+        for (var i = 0; i < users.Length; i++)
+        {
+            await nodeA.AddConnectionAsync(users[i], NewConnectionId($"c{i}-a"));
+            await nodeB.AddConnectionAsync(users[i], NewConnectionId($"c{i}-b"));
+        }
+    }
+
     /// <summary>Moves this test's clock forward.</summary>
     /// <param name="by">How far.</param>
     /// <returns>A task that completes when the stores see the new time.</returns>
@@ -120,22 +159,42 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
     /// <summary>Sweeps until the store reports nothing more, and returns every expired user reported.</summary>
     /// <param name="store">The store.</param>
     /// <returns>The expired users, in the order reported (duplicates kept, so tests can catch them).</returns>
-    protected static async Task<List<string>> SweepAllAsync(IPresenceStore store)
+    protected static async Task<List<string>> SweepAllAsync(IPresenceStore store) =>
+        [.. (await SweepAllUsersAsync(store)).Select(static u => u.UserId)];
+
+    /// <summary>Sweeps until the store reports nothing more, and returns every user reported, with reason and timestamp.</summary>
+    /// <param name="store">The store.</param>
+    /// <returns>The users reported, in order (duplicates kept, so tests can catch them).</returns>
+    protected static async Task<List<SweptUser>> SweepAllUsersAsync(IPresenceStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var expired = new List<string>();
+        var swept = new List<SweptUser>();
         for (var i = 0; i < 10_000; i++)
         {
             var result = await store.SweepExpiredAsync(1000);
-            expired.AddRange(result.UserIds);
+            swept.AddRange(result.Users);
             if (!result.HasMore)
             {
-                return expired;
+                return swept;
             }
         }
 
         Assert.Fail("SweepExpiredAsync kept reporting HasMore.");
-        return expired;
+        return swept;
+    }
+
+    /// <summary>Asserts everything <see cref="IPresenceStore.GetPresenceAsync"/> and the single-user reads say about one user.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="expected">The expected presence.</param>
+    /// <returns>A task.</returns>
+    protected static async Task AssertPresenceAsync(IPresenceStore store, UserPresence expected)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(expected);
+        Assert.Equal([expected], await store.GetPresenceAsync([expected.UserId]));
+        Assert.Equal(expected.IsOnline, await store.IsOnlineAsync(expected.UserId));
+        Assert.Equal(expected.ConnectionCount, await store.GetConnectionCountAsync(expected.UserId));
+        Assert.Equal(expected.IsOnline ? [expected.UserId] : [], await store.GetOnlineAsync([expected.UserId]));
     }
 
     /// <summary>Asserts the user's online flag and live connection count agree with <paramref name="connections"/>.</summary>
