@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Time.Testing;
+using Presence.Demo;
+using Presence.SignalR.Tests.Infrastructure;
+using Xunit;
+
+namespace Presence.SignalR.Tests;
+
+/// <summary>
+/// Flap suppression and last seen, end to end through the demo with a 5 s offline grace period; time
+/// is driven by a fake clock.
+/// </summary>
+public sealed class GracePeriodTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_grace = TimeSpan.FromSeconds(5);
+
+    // Starts at the real now so the demo's JWTs stay valid whichever clock validates them.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartDemoAsync(
+        new Dictionary<string, string?>
+        {
+            ["Presence:OfflineGracePeriod"] = "00:00:05",
+            ["Presence:SweepInterval"] = "00:00:01",
+        },
+        _time);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_page_reload_within_the_grace_period_sends_watchers_nothing_and_keeps_the_status()
+    {
+        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
+        await alice.SetStatusAsync("away");
+        await bob.ExpectAsync(PresenceHubMethods.Status, "alice");
+
+        await alice.DisposeAsync();
+        await _app.WaitForConnectionCountAsync("alice", 0);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await using var reloaded = await _app.ConnectDemoAsync("alice", "red");
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        // Barrier: carol's event is sent after the reload and after sweeps past the grace period.
+        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
+        Assert.Equal("away", carol.BulkOnlineMessage!.Statuses["alice"]);
+        Assert.True(await _app.Store.IsOnlineAsync("alice"));
+    }
+
+    [Fact]
+    public async Task A_real_leave_is_reported_after_the_grace_period_stamped_with_the_disconnect_time_and_remembered_as_last_seen()
+    {
+        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var leftAt = _time.GetUtcNow();
+
+        await alice.DisposeAsync();
+        await _app.WaitForConnectionCountAsync("alice", 0);
+        _time.Advance(s_grace - TimeSpan.FromSeconds(1));
+        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
+        Assert.True(await _app.Store.IsOnlineAsync("alice"));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var offline = await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
+        Assert.Equal("disconnected", offline.Reason);
+        Assert.Equal(leftAt.ToUnixTimeMilliseconds(), offline.Timestamp.ToUnixTimeMilliseconds());
+        var tracker = (IPresenceTracker)_app.Services.GetService(typeof(IPresenceTracker))!;
+        Assert.Equal(leftAt, (await tracker.GetLastSeenAsync(["alice"]))["alice"]);
+
+        var roster = await GetRosterAsync(await _app.IssueTokenAsync("bob", "red"));
+        Assert.Equal("red", roster.Team);
+        Assert.Equal(
+            [
+                new TeamMemberPresence("alice", false, null, leftAt),
+                new TeamMemberPresence("bob", true, PresenceStatus.Available, null),
+                new TeamMemberPresence("carol", true, PresenceStatus.Available, null),
+            ],
+            roster.Members);
+    }
+
+    [Fact]
+    public async Task The_roster_needs_a_token_and_shows_only_the_callers_team()
+    {
+        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        await bob.SetStatusAsync("busy");
+        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+
+        using var anonymous = await _app.GetWithTokenAsync(DemoPresenceEndpoints.TeamPresencePath, accessToken: null);
+        var blue = await GetRosterAsync(await _app.IssueTokenAsync("erin", "blue"));
+        var red = await GetRosterAsync(await _app.IssueTokenAsync("bob", "red"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal([new TeamMemberPresence("dave", true, PresenceStatus.Available, null)], blue.Members);
+        Assert.Equal([new TeamMemberPresence("bob", true, "busy", null)], red.Members);
+    }
+
+    private async Task<TeamPresence> GetRosterAsync(string token)
+    {
+        using var response = await _app.GetWithTokenAsync(DemoPresenceEndpoints.TeamPresencePath, token);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TeamPresence>())!;
+    }
+}
