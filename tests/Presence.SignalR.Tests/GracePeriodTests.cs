@@ -11,71 +11,75 @@ namespace Presence.SignalR.Tests;
 /// Flap suppression and last seen, end to end through the demo with a 5 s offline grace period; time
 /// is driven by a fake clock.
 /// </summary>
-public sealed class GracePeriodTests : IAsyncLifetime
+public sealed class GracePeriodTests : DemoAppTests
 {
     private static readonly TimeSpan s_grace = TimeSpan.FromSeconds(5);
 
+    private readonly FakeTimeProvider _time;
+
     // Starts at the real now so the demo's JWTs stay valid whichever clock validates them.
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private TestApp _app = null!;
+    public GracePeriodTests()
+        : this(new FakeTimeProvider(DateTimeOffset.UtcNow))
+    {
+    }
 
-    public async Task InitializeAsync() => _app = await TestApp.StartDemoAsync(
-        new Dictionary<string, string?>
-        {
-            ["Presence:OfflineGracePeriod"] = "00:00:05",
-            ["Presence:SweepInterval"] = "00:00:01",
-        },
-        _time);
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private GracePeriodTests(FakeTimeProvider time)
+        : base(
+            new Dictionary<string, string?>
+            {
+                ["Presence:OfflineGracePeriod"] = "00:00:05",
+                ["Presence:SweepInterval"] = "00:00:01",
+            },
+            time) =>
+        _time = time;
 
     [Fact]
     public async Task A_page_reload_within_the_grace_period_sends_watchers_nothing_and_keeps_the_status()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         await alice.SetStatusAsync("away");
         await bob.ExpectAsync(PresenceHubMethods.Status, "alice");
 
         await alice.DisposeAsync();
-        await _app.WaitForConnectionCountAsync("alice", 0);
+        await App.WaitForConnectionCountAsync("alice", 0);
         _time.Advance(TimeSpan.FromSeconds(3));
-        await using var reloaded = await _app.ConnectDemoAsync("alice", "red");
+        await using var reloaded = await App.ConnectDemoAsync("alice", "red");
         _time.Advance(TimeSpan.FromSeconds(10));
 
         // Barrier: carol's event is sent after the reload and after sweeps past the grace period.
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
         Assert.Equal("away", carol.BulkOnlineMessage!.Statuses["alice"]);
-        Assert.True(await _app.Store.IsOnlineAsync("alice"));
+        Assert.True(await App.Store.IsOnlineAsync("alice"));
     }
 
     [Fact]
     public async Task A_real_leave_is_reported_after_the_grace_period_stamped_with_the_disconnect_time_and_remembered_as_last_seen()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         _time.Advance(TimeSpan.FromSeconds(2));
         var leftAt = _time.GetUtcNow();
 
         await alice.DisposeAsync();
-        await _app.WaitForConnectionCountAsync("alice", 0);
+        await App.WaitForConnectionCountAsync("alice", 0);
         _time.Advance(s_grace - TimeSpan.FromSeconds(1));
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
-        Assert.True(await _app.Store.IsOnlineAsync("alice"));
+        Assert.True(await App.Store.IsOnlineAsync("alice"));
 
         _time.Advance(TimeSpan.FromSeconds(2));
 
         var offline = await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
         Assert.Equal("disconnected", offline.Reason);
         Assert.Equal(leftAt.ToUnixTimeMilliseconds(), offline.Timestamp.ToUnixTimeMilliseconds());
-        var tracker = (IPresenceTracker)_app.Services.GetService(typeof(IPresenceTracker))!;
+        var tracker = (IPresenceTracker)App.Services.GetService(typeof(IPresenceTracker))!;
         Assert.Equal(leftAt, (await tracker.GetLastSeenAsync(["alice"]))["alice"]);
 
-        var roster = await GetRosterAsync(await _app.IssueTokenAsync("bob", "red"));
+        var roster = await GetRosterAsync(await App.IssueTokenAsync("bob", "red"));
         Assert.Equal("red", roster.Team);
         Assert.Equal(
             [
@@ -89,13 +93,13 @@ public sealed class GracePeriodTests : IAsyncLifetime
     [Fact]
     public async Task The_roster_needs_a_token_and_shows_only_the_callers_team()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
         await bob.SetStatusAsync("busy");
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
 
-        using var anonymous = await _app.GetWithTokenAsync(DemoPresenceEndpoints.TeamPresencePath, accessToken: null);
-        var blue = await GetRosterAsync(await _app.IssueTokenAsync("erin", "blue"));
-        var red = await GetRosterAsync(await _app.IssueTokenAsync("bob", "red"));
+        using var anonymous = await App.GetWithTokenAsync(DemoPresenceEndpoints.TeamPresencePath, accessToken: null);
+        var blue = await GetRosterAsync(await App.IssueTokenAsync("erin", "blue"));
+        var red = await GetRosterAsync(await App.IssueTokenAsync("bob", "red"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal([new TeamMemberPresence("dave", true, PresenceStatus.Available, null)], blue.Members);
@@ -104,7 +108,7 @@ public sealed class GracePeriodTests : IAsyncLifetime
 
     private async Task<TeamPresence> GetRosterAsync(string token)
     {
-        using var response = await _app.GetWithTokenAsync(DemoPresenceEndpoints.TeamPresencePath, token);
+        using var response = await App.GetWithTokenAsync(DemoPresenceEndpoints.TeamPresencePath, token);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<TeamPresence>())!;
     }

@@ -7,20 +7,14 @@ using Xunit;
 namespace Presence.SignalR.Tests;
 
 /// <summary>presence:set-status and presence:status against the demo (team audiences) on real Kestrel.</summary>
-public sealed class StatusTests : IAsyncLifetime
+public sealed class StatusTests : DemoAppTests
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartDemoAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Setting_a_status_returns_success_and_reaches_teammates_only()
     {
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
@@ -32,18 +26,18 @@ public sealed class StatusTests : IAsyncLifetime
         Assert.Equal("away", status.Status);
         Assert.InRange(status.Timestamp, before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal("away", (await alice.ExpectAsync(PresenceHubMethods.Status, "alice")).Status);
-        Assert.Equal("away", (await _app.Store.GetPresenceAsync(["alice"]))[0].Status);
+        Assert.Equal("away", (await App.Store.GetPresenceAsync(["alice"]))[0].Status);
 
         // Barrier: a blue event sent after alice's status must be the first thing dave hears.
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await dave.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
     }
 
     [Fact]
     public async Task Custom_statuses_of_64_characters_are_accepted_and_setting_the_same_status_again_sends_nothing()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         var custom = "in a meeting until 3 pm " + new string('.', 40);
         Assert.Equal(PresenceStatus.MaxLength, custom.Length);
@@ -52,7 +46,7 @@ public sealed class StatusTests : IAsyncLifetime
         Assert.Equal(custom, (await bob.ExpectAsync(PresenceHubMethods.Status, "alice")).Status);
         Assert.True((await alice.SetStatusAsync(custom)).GetProperty("success").GetBoolean());
 
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
     }
 
@@ -69,8 +63,8 @@ public sealed class StatusTests : IAsyncLifetime
     [MemberData(nameof(BadStatuses))]
     public async Task A_bad_status_is_refused_clearly_and_leaves_the_status_and_the_connection_intact(string? status, string problem)
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         await alice.SetStatusAsync("busy");
         await bob.ExpectAsync(PresenceHubMethods.Status, "alice");
@@ -81,15 +75,15 @@ public sealed class StatusTests : IAsyncLifetime
         Assert.Contains(problem, error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HubConnectionState.Connected, alice.Connection.State);
         Assert.True((await alice.PingAsync()).GetProperty("success").GetBoolean());
-        Assert.Equal("busy", (await _app.Store.GetPresenceAsync(["alice"]))[0].Status);
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        Assert.Equal("busy", (await App.Store.GetPresenceAsync(["alice"]))[0].Status);
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
     }
 
     [Fact]
     public async Task A_set_status_without_its_argument_fails_and_the_connection_survives()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
 
         await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<JsonElement>(PresenceHubMethods.SetStatus));
         var asNull = await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<JsonElement>(PresenceHubMethods.SetStatus, (object?)null));
@@ -101,15 +95,15 @@ public sealed class StatusTests : IAsyncLifetime
     [Fact]
     public async Task Bulk_online_carries_the_statuses_that_are_not_available_and_omits_the_map_when_there_is_none()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         Assert.Equal(["users"], carol.BulkOnlineMessage!.PropertyNames);
 
         await alice.SetStatusAsync("away");
         await bob.SetStatusAsync("busy");
         await carol.SetStatusAsync(PresenceStatus.Available);
-        await using var dave = await _app.ConnectDemoAsync("dave", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "red");
 
         Assert.Equal(["users", "statuses"], dave.BulkOnlineMessage!.PropertyNames);
         Assert.Equal(["alice", "bob", "carol", "dave"], dave.BulkOnline.Order(StringComparer.Ordinal));
@@ -117,22 +111,22 @@ public sealed class StatusTests : IAsyncLifetime
             new Dictionary<string, string> { ["alice"] = "away", ["bob"] = "busy" },
             dave.BulkOnlineMessage.Statuses);
 
-        await using var blue = await _app.ConnectDemoAsync("erin", "blue");
+        await using var blue = await App.ConnectDemoAsync("erin", "blue");
         Assert.Equal(["users"], blue.BulkOnlineMessage!.PropertyNames);
     }
 
     [Fact]
     public async Task A_status_is_cleared_when_the_user_goes_offline()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var alice = await App.ConnectDemoAsync("alice", "red");
         await alice.SetStatusAsync("away");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         await bob.ExpectAsync(PresenceHubMethods.Status, "alice");
 
         await alice.DisposeAsync();
         await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
-        await using var again = await _app.ConnectDemoAsync("alice", "red");
+        await using var again = await App.ConnectDemoAsync("alice", "red");
 
         Assert.DoesNotContain("alice", again.BulkOnlineMessage!.Statuses.Keys);
     }

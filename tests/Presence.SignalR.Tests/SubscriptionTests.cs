@@ -7,21 +7,15 @@ using Xunit;
 namespace Presence.SignalR.Tests;
 
 /// <summary>presence:subscribe / presence:unsubscribe against the demo, which lets anyone watch anyone.</summary>
-public sealed class SubscriptionTests : IAsyncLifetime
+public sealed class SubscriptionTests : DemoAppTests
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartDemoAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private static IReadOnlyList<string> Online(JsonElement reply) => [.. reply.GetProperty("online").EnumerateArray().Select(e => e.GetString()!)];
 
     [Fact]
     public async Task A_user_of_another_team_subscribes_hears_every_event_and_stops_after_unsubscribing()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
         Assert.Equal(["dave"], dave.BulkOnline);
 
         var reply = await dave.SubscribeAsync("alice");
@@ -38,25 +32,25 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal("""{"success":true}""", (await dave.UnsubscribeAsync("alice")).GetRawText());
         await alice.SetStatusAsync("away");
         await alice.Connection.StopAsync();
-        await _app.WaitForConnectionCountAsync("alice", 0);
+        await App.WaitForConnectionCountAsync("alice", 0);
 
         // Barrier: a blue event sent after alice's status and offline must be the first thing dave hears.
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await dave.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
     }
 
     [Fact]
     public async Task The_reply_lists_who_is_online_now_with_statuses_and_the_last_seen_of_who_left()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var carol = await App.ConnectDemoAsync("carol", "red");
         await alice.ExpectAsync(PresenceHubMethods.Online, "bob");
         await alice.ExpectAsync(PresenceHubMethods.Online, "carol");
         await carol.DisposeAsync();
         var left = await alice.ExpectAsync(PresenceHubMethods.Offline, "carol");
         await bob.SetStatusAsync("away");
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
 
         var reply = await dave.SubscribeAsync("alice", "bob", "carol", "nobody-ever", "alice");
 
@@ -71,13 +65,13 @@ public sealed class SubscriptionTests : IAsyncLifetime
     [Fact]
     public async Task A_subscriber_in_the_audience_too_may_hear_an_event_twice_but_always_with_the_same_payload()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         await bob.SubscribeAsync("alice");
 
         await alice.SetStatusAsync("away");
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
 
         var heard = new List<ReceivedMessage>();
         ReceivedMessage message;
@@ -94,8 +88,8 @@ public sealed class SubscriptionTests : IAsyncLifetime
     [Fact]
     public async Task An_oversized_list_is_refused_nothing_is_subscribed_and_the_connection_survives()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
         var ids = new[] { "alice" }.Concat(Enumerable.Range(0, 100).Select(i => $"user-{i}")).ToArray();
 
         var error = await Assert.ThrowsAsync<HubException>(() => dave.SubscribeAsync(ids));
@@ -103,7 +97,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Contains("'presence:subscribe' refused: 101 user ids were sent; at most 100", error.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, dave.Connection.State);
         await alice.SetStatusAsync("away");
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await dave.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
         Assert.Equal(["alice"], Online(await dave.SubscribeAsync(ids[..100])).Where(id => id == "alice"));
     }
@@ -120,21 +114,21 @@ public sealed class SubscriptionTests : IAsyncLifetime
     [MemberData(nameof(BadLists))]
     public async Task An_invalid_id_is_named_and_nothing_is_subscribed(string?[] userIds, string problem)
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
 
         var error = await Assert.ThrowsAsync<HubException>(() => dave.SubscribeAsync(userIds));
 
         Assert.Contains($"'presence:subscribe' refused: {problem}", error.Message, StringComparison.Ordinal);
         await alice.SetStatusAsync("away");
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await dave.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
     }
 
     [Fact]
     public async Task A_missing_list_is_refused_for_subscribe_and_unsubscribe()
     {
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
 
         var subscribe = await Assert.ThrowsAsync<HubException>(() => dave.Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Subscribe, new { }));
         var unsubscribe = await Assert.ThrowsAsync<HubException>(() => dave.Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Unsubscribe, (object?)null));
@@ -150,25 +144,25 @@ public sealed class SubscriptionTests : IAsyncLifetime
     [Fact]
     public async Task Subscriptions_belong_to_the_connection_a_reconnect_starts_without_them()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var dave = await _app.ConnectDemoAsync("dave", "blue");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
         await dave.SubscribeAsync("alice");
 
         await dave.Connection.StopAsync();
-        await _app.WaitForConnectionCountAsync("dave", 0);
+        await App.WaitForConnectionCountAsync("dave", 0);
         await dave.StartAsync();
         await alice.SetStatusAsync("away");
 
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await dave.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
     }
 
     [Fact]
     public async Task Subscribers_on_several_connections_each_hear_and_a_second_tab_is_unaffected_by_the_first_unsubscribing()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var daveTab1 = await _app.ConnectDemoAsync("dave", "blue");
-        await using var daveTab2 = await _app.ConnectDemoAsync("dave", "blue");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var daveTab1 = await App.ConnectDemoAsync("dave", "blue");
+        await using var daveTab2 = await App.ConnectDemoAsync("dave", "blue");
         await daveTab1.SubscribeAsync("alice");
         await daveTab2.SubscribeAsync("alice");
 
@@ -176,7 +170,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
         await alice.SetStatusAsync("away");
 
         Assert.Equal("away", (await daveTab2.ExpectAsync(PresenceHubMethods.Status, "alice")).Status);
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await daveTab1.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
     }
 }
