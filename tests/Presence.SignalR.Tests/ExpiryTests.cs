@@ -1,33 +1,23 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Time.Testing;
 using Presence.SignalR.Tests.Infrastructure;
 using Xunit;
 
 namespace Presence.SignalR.Tests;
 
 /// <summary>Only presence:ping (and the connect) extends a lease; time is driven by a fake clock, never slept.</summary>
-public sealed class ExpiryTests : DemoAppTests
+public sealed class ExpiryTests : FakeClockDemoAppTests
 {
     private static readonly TimeSpan s_ttl = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider _time;
-
-    // Starts at the real now so the demo's JWTs stay valid whichever clock validates them.
     public ExpiryTests()
-        : this(new FakeTimeProvider(DateTimeOffset.UtcNow))
+        : base(new Dictionary<string, string?>
+        {
+            ["Presence:HeartbeatInterval"] = "00:00:04",
+            ["Presence:ConnectionTtl"] = "00:00:10",
+            ["Presence:SweepInterval"] = "00:00:01",
+        })
     {
     }
-
-    private ExpiryTests(FakeTimeProvider time)
-        : base(
-            new Dictionary<string, string?>
-            {
-                ["Presence:HeartbeatInterval"] = "00:00:04",
-                ["Presence:ConnectionTtl"] = "00:00:10",
-                ["Presence:SweepInterval"] = "00:00:01",
-            },
-            time) =>
-        _time = time;
 
     [Fact]
     public async Task A_connection_that_stops_pinging_expires_with_reason_expired_while_a_pinging_one_stays()
@@ -35,11 +25,11 @@ public sealed class ExpiryTests : DemoAppTests
         // SignalR's own keep-alive runs as fast as it can here; it must not count as a heartbeat.
         await using var alice = await App.ConnectDemoAsync("alice", "red", b => b.WithKeepAliveInterval(TimeSpan.FromMilliseconds(100)));
         await using var bob = await App.ConnectDemoAsync("bob", "red");
-        var connectedAt = _time.GetUtcNow();
+        var connectedAt = Time.GetUtcNow();
 
-        _time.Advance(TimeSpan.FromSeconds(6));
+        Time.Advance(TimeSpan.FromSeconds(6));
         await bob.PingAsync();
-        _time.Advance(s_ttl - TimeSpan.FromSeconds(6) + TimeSpan.FromSeconds(1));
+        Time.Advance(s_ttl - TimeSpan.FromSeconds(6) + TimeSpan.FromSeconds(1));
 
         var offline = await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
         Assert.Equal("expired", offline.Reason);
@@ -55,16 +45,16 @@ public sealed class ExpiryTests : DemoAppTests
     {
         await using var alice = await App.ConnectDemoAsync("alice", "red");
         await using var bob = await App.ConnectDemoAsync("bob", "red");
-        _time.Advance(TimeSpan.FromSeconds(6));
+        Time.Advance(TimeSpan.FromSeconds(6));
         await bob.PingAsync();
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
         await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
 
         var result = await alice.PingAsync();
 
         Assert.True(result.GetProperty("success").GetBoolean());
         var online = await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
-        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), online.Timestamp.ToUnixTimeMilliseconds());
+        Assert.Equal(Time.GetUtcNow().ToUnixTimeMilliseconds(), online.Timestamp.ToUnixTimeMilliseconds());
         Assert.True(await App.Store.IsOnlineAsync("alice"));
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.Time.Testing;
 using Presence.Demo;
 using Presence.SignalR.Tests.Infrastructure;
 using Xunit;
@@ -11,27 +10,18 @@ namespace Presence.SignalR.Tests;
 /// Flap suppression and last seen, end to end through the demo with a 5 s offline grace period; time
 /// is driven by a fake clock.
 /// </summary>
-public sealed class GracePeriodTests : DemoAppTests
+public sealed class GracePeriodTests : FakeClockDemoAppTests
 {
     private static readonly TimeSpan s_grace = TimeSpan.FromSeconds(5);
 
-    private readonly FakeTimeProvider _time;
-
-    // Starts at the real now so the demo's JWTs stay valid whichever clock validates them.
     public GracePeriodTests()
-        : this(new FakeTimeProvider(DateTimeOffset.UtcNow))
+        : base(new Dictionary<string, string?>
+        {
+            ["Presence:OfflineGracePeriod"] = "00:00:05",
+            ["Presence:SweepInterval"] = "00:00:01",
+        })
     {
     }
-
-    private GracePeriodTests(FakeTimeProvider time)
-        : base(
-            new Dictionary<string, string?>
-            {
-                ["Presence:OfflineGracePeriod"] = "00:00:05",
-                ["Presence:SweepInterval"] = "00:00:01",
-            },
-            time) =>
-        _time = time;
 
     [Fact]
     public async Task A_page_reload_within_the_grace_period_sends_watchers_nothing_and_keeps_the_status()
@@ -44,9 +34,9 @@ public sealed class GracePeriodTests : DemoAppTests
 
         await alice.DisposeAsync();
         await App.WaitForConnectionCountAsync("alice", 0);
-        _time.Advance(TimeSpan.FromSeconds(3));
+        Time.Advance(TimeSpan.FromSeconds(3));
         await using var reloaded = await App.ConnectDemoAsync("alice", "red");
-        _time.Advance(TimeSpan.FromSeconds(10));
+        Time.Advance(TimeSpan.FromSeconds(10));
 
         // Barrier: carol's event is sent after the reload and after sweeps past the grace period.
         await using var carol = await App.ConnectDemoAsync("carol", "red");
@@ -61,17 +51,17 @@ public sealed class GracePeriodTests : DemoAppTests
         await using var bob = await App.ConnectDemoAsync("bob", "red");
         var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
-        _time.Advance(TimeSpan.FromSeconds(2));
-        var leftAt = _time.GetUtcNow();
+        Time.Advance(TimeSpan.FromSeconds(2));
+        var leftAt = Time.GetUtcNow();
 
         await alice.DisposeAsync();
         await App.WaitForConnectionCountAsync("alice", 0);
-        _time.Advance(s_grace - TimeSpan.FromSeconds(1));
+        Time.Advance(s_grace - TimeSpan.FromSeconds(1));
         await using var carol = await App.ConnectDemoAsync("carol", "red");
         await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "carol");
         Assert.True(await App.Store.IsOnlineAsync("alice"));
 
-        _time.Advance(TimeSpan.FromSeconds(2));
+        Time.Advance(TimeSpan.FromSeconds(2));
 
         var offline = await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
         Assert.Equal("disconnected", offline.Reason);
