@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Presence.Redis;
 
 namespace Presence.Demo;
 
@@ -146,9 +147,17 @@ public static class DemoApplication
                 detail: "The user id is invalid.");
         }
 
-        var online = await store.IsOnlineAsync(userId, cancellationToken);
-        var connections = await store.GetConnectionCountAsync(userId, cancellationToken);
-        return Results.Ok(new UserPresenceResponse(userId, online, connections));
+        try
+        {
+            var online = await store.IsOnlineAsync(userId, cancellationToken);
+            var connections = await store.GetConnectionCountAsync(userId, cancellationToken);
+            return Results.Ok(new UserPresenceResponse(userId, online, connections));
+        }
+        catch (PresenceStoreUnavailableException exception)
+        {
+            // Redis is down or reconnecting: say so rather than answer "offline".
+            return Results.Problem(exception.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The presence store is unavailable.");
+        }
     }
 
     private static IResult IssueToken(DevTokenRequest? request, TimeProvider timeProvider)

@@ -15,11 +15,21 @@ internal sealed class RedisScaleOutConnection : IDisposable, IAsyncDisposable
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
     private readonly bool _ownsConnection;
 
-    public RedisScaleOutConnection(IOptions<RedisPresenceStoreOptions> options)
+    public RedisScaleOutConnection(IOptions<RedisPresenceStoreOptions> options, IOptions<PresenceOptions> presenceOptions)
     {
         var source = options.Value;
-        var configurationOptions = source.ConfigurationOptions?.Clone()
-            ?? (source.Configuration is { } configuration ? ConfigurationOptions.Parse(configuration) : null);
+        var configurationOptions = source.ConfigurationOptions?.Clone();
+        if (configurationOptions is null && source.Configuration is { } configuration)
+        {
+            configurationOptions = ConfigurationOptions.Parse(configuration);
+
+            // A configuration string cannot name a retry policy, and the default waits seconds before
+            // the first reconnect. Back off from 250 ms to half a heartbeat interval instead: a node
+            // whose Redis restarted is back (and restores its connections) before its clients' next ping.
+            var maxBackOff = (int)Math.Clamp(presenceOptions.Value.HeartbeatInterval.TotalMilliseconds / 2, 250, 60_000);
+            configurationOptions.ReconnectRetryPolicy = new ExponentialRetry(250, maxBackOff);
+        }
+
         Func<Task<IConnectionMultiplexer>> connect;
         if (configurationOptions is not null)
         {
