@@ -113,7 +113,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task After_a_Redis_restart_live_users_are_online_again_without_an_offline_online_pair()
     {
         var watcher = await _cluster.ConnectAsync(_cluster.B, "watcher");
-        await _cluster.ConnectAsync(_cluster.A, "ada");
+        var ada = await _cluster.ConnectAsync(_cluster.A, "ada");
         await _cluster.ConnectAsync(_cluster.B, "ben");
         await watcher.WaitForOnlineAsync("ada", ScaleOutCluster.Patience);
         await watcher.WaitForOnlineAsync("ben", ScaleOutCluster.Patience);
@@ -151,6 +151,16 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         await watcher.WaitForOnlineAsync("marker", ScaleOutCluster.Patience);
         Assert.DoesNotContain(watcher.About("ada"), m => m.Kind == "offline");
         Assert.DoesNotContain(watcher.About("ben"), m => m.Kind == "offline");
+
+        // The teams were in the lost data too: each node wrote back its users' teams, so a newcomer
+        // sees both and a real goodbye still reaches the team.
+        var late = await _cluster.ConnectAsync(_cluster.B, "late");
+        Assert.Contains("ada", late.LastBulk);
+        Assert.Contains("ben", late.LastBulk);
+        await ada.DisposeAsync();
+        var offline = await watcher.WaitForOfflineAsync("ada", ScaleOutCluster.Patience);
+        Assert.Equal("disconnected", offline.Reason);
+        Assert.Single(watcher.About("ada"), m => m.Kind == "offline");
     }
 
     [Fact]
