@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Presence.Redis;
 
 namespace Presence.Demo;
 
@@ -12,6 +13,15 @@ public static class DemoApplication
 
     /// <summary>The hub's path.</summary>
     public const string HubPath = "/hubs/presence";
+
+    /// <summary>The configuration key that picks the store: <see cref="InMemoryStore"/> (default) or <see cref="RedisStore"/>.</summary>
+    public const string StoreKey = "Presence:Store";
+
+    /// <summary>One node, no Redis.</summary>
+    public const string InMemoryStore = "InMemory";
+
+    /// <summary>Several nodes sharing the Redis named by the <c>Redis</c> connection string.</summary>
+    public const string RedisStore = "Redis";
 
     /// <summary>Creates the builder with every demo service registered; callers may still add or replace services.</summary>
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Presence:ConnectionTtl=00:00:03</c>, ...).</param>
@@ -56,19 +66,48 @@ public static class DemoApplication
             });
         builder.Services.AddAuthorization();
 
-        builder.Services.AddSingleton<ITeamDirectory, InMemoryTeamDirectory>();
-
         // Options bind from the "Presence" section (Presence__ConnectionTtl=00:00:03, ...).
-        // The store is chosen here too: in memory by default.
         builder.Services.AddPresence()
             .AddInterestResolver<TeamInterestResolver>()
             .AllowAllSubscriptions();
 
-        builder.Services
+        var signalR = builder.Services
             .AddSignalR(options => options.AddFilter<TeamMembershipFilter>())
             .AddPresence();
+        AddStore(builder, signalR);
 
         return builder;
+    }
+
+    /// <summary>
+    /// <c>Presence:Store</c> picks where presence and teams live: <c>InMemory</c> (the default, one
+    /// node, no Redis) or <c>Redis</c> (several nodes: the Redis store, the SignalR backplane and the
+    /// team directory on one connection from <c>ConnectionStrings:Redis</c>).
+    /// </summary>
+    private static void AddStore(WebApplicationBuilder builder, ISignalRServerBuilder signalR)
+    {
+        var store = builder.Configuration[StoreKey];
+        if (string.IsNullOrWhiteSpace(store) || string.Equals(store, InMemoryStore, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<ITeamDirectory, InMemoryTeamDirectory>();
+        }
+        else if (string.Equals(store, RedisStore, StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = builder.Configuration.GetConnectionString(RedisStore);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    $"{StoreKey} is '{store}' but the connection string 'ConnectionStrings:{RedisStore}' is missing. "
+                    + $"Set it, for example ConnectionStrings__{RedisStore}=127.0.0.1:6379.");
+            }
+
+            signalR.AddRedisScaleOut(connectionString);
+            builder.Services.AddSingleton<ITeamDirectory, RedisTeamDirectory>();
+        }
+        else
+        {
+            throw new InvalidOperationException($"{StoreKey} is '{store}', which is not a known store: use '{InMemoryStore}' (the default) or '{RedisStore}'.");
+        }
     }
 
     /// <summary>Builds the app and maps the page, the dev token endpoint, the config endpoint and the hub.</summary>
@@ -92,7 +131,35 @@ public static class DemoApplication
         app.MapDemoPresenceEndpoints();
         app.MapPresenceHub(HubPath);
 
+        // Anyone may ask about anyone here, so it exists only in Development (the scale-out tests read the store through it).
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapGet("/api/presence/{userId}", GetUserPresenceAsync);
+        }
+
         return app;
+    }
+
+    private static async Task<IResult> GetUserPresenceAsync(string userId, IPresenceStore store, CancellationToken cancellationToken)
+    {
+        if (PresenceId.Validate(userId) is { } problem)
+        {
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["userId"] = [problem.Replace("The id", "userId", StringComparison.Ordinal)] },
+                detail: "The user id is invalid.");
+        }
+
+        try
+        {
+            var online = await store.IsOnlineAsync(userId, cancellationToken);
+            var connections = await store.GetConnectionCountAsync(userId, cancellationToken);
+            return Results.Ok(new UserPresenceResponse(userId, online, connections));
+        }
+        catch (PresenceStoreUnavailableException exception)
+        {
+            // Redis is down or reconnecting: say so rather than answer "offline".
+            return Results.Problem(exception.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The presence store is unavailable.");
+        }
     }
 
     private static IResult IssueToken(DevTokenRequest? request, TimeProvider timeProvider)

@@ -1,6 +1,6 @@
 namespace Presence.Demo;
 
-/// <summary>Who is on which team. In memory for one node today; a shared (Redis) directory is needed for several nodes.</summary>
+/// <summary>Who is on which team: in memory for one node (<see cref="InMemoryTeamDirectory"/>), in Redis for several (<see cref="RedisTeamDirectory"/>).</summary>
 public interface ITeamDirectory
 {
     /// <summary>Records that <paramref name="userId"/> is on <paramref name="team"/> (moving them off any other team).</summary>

@@ -45,6 +45,21 @@ internal sealed class DemoNode : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        Launch();
+        await Eventually.TrueAsync(IsReadyAsync, TimeSpan.FromSeconds(60), $"node {Name} answers on {BaseAddress}");
+    }
+
+    /// <summary>Starts the node expecting it to refuse to start; returns its exit code once it exited.</summary>
+    public async Task<int> RunUntilExitAsync(TimeSpan timeout)
+    {
+        Launch();
+        using var cts = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    private void Launch()
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { RepositoryPaths.DemoAssembly, "--urls", BaseAddress.ToString().TrimEnd('/') },
@@ -67,8 +82,6 @@ internal sealed class DemoNode : IAsyncDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-
-        await Eventually.TrueAsync(IsReadyAsync, TimeSpan.FromSeconds(60), $"node {Name} answers on {BaseAddress}");
     }
 
     public async Task<string> GetTokenAsync(string userId, string team)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -56,10 +57,22 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     }
 
     /// <summary>The store's view of a user, read through a node's diagnostics endpoint.</summary>
-    public static async Task<(bool Online, int Connections)> GetPresenceAsync(DemoNode node, string userId)
+    public static async Task<(bool Online, int Connections)> GetPresenceAsync(DemoNode node, string userId) =>
+        await TryGetPresenceAsync(node, userId)
+        ?? throw new InvalidOperationException($"Node {node.Name} says its presence store is unavailable.");
+
+    /// <summary>Like <see cref="GetPresenceAsync"/>, but <see langword="null"/> while the node answers 503 (its Redis is down or reconnecting).</summary>
+    public static async Task<(bool Online, int Connections)?> TryGetPresenceAsync(DemoNode node, string userId)
     {
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        using var body = JsonDocument.Parse(await http.GetStringAsync($"/api/presence/{Uri.EscapeDataString(userId)}"));
+        using var response = await http.GetAsync($"/api/presence/{Uri.EscapeDataString(userId)}");
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (body.RootElement.GetProperty("online").GetBoolean(), body.RootElement.GetProperty("connectionCount").GetInt32());
     }
 
