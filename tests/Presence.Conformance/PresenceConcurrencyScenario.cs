@@ -37,6 +37,9 @@ public sealed class PresenceConcurrencyScenario
     /// <summary>The store's connection TTL.</summary>
     public required TimeSpan Ttl { get; init; }
 
+    /// <summary>The store's offline grace period (<see cref="PresenceOptions.OfflineGracePeriod"/>); zero for none.</summary>
+    public TimeSpan Grace { get; init; }
+
     /// <summary>Makes a user id unique to the test.</summary>
     public required Func<string, string> NewUserId { get; init; }
 
@@ -68,7 +71,14 @@ public sealed class PresenceConcurrencyScenario
             now += step;
         }
 
-        // No thread runs any more: one last sweep removes every lease that ran out.
+        // No thread runs any more: once every grace period has ended, one last sweep removes every
+        // lease that ran out and ends every grace period, so "online" means "has a live connection" again.
+        if (Grace > TimeSpan.Zero)
+        {
+            await AdvanceTime(Grace);
+            now += Grace;
+        }
+
         var finalSweep = new Driver(this, store, users, Threads);
         await finalSweep.SweepUntilDoneAsync();
 
@@ -150,7 +160,8 @@ public sealed class PresenceConcurrencyScenario
                 }
                 else
                 {
-                    RecordExpired(await store.SweepExpiredAsync(random.Next(1, 5)));
+                    var limit = random.Next(1, 5);
+                    RecordExpired(await store.SweepExpiredAsync(limit), limit);
                 }
             }
         }
@@ -162,7 +173,7 @@ public sealed class PresenceConcurrencyScenario
             do
             {
                 result = await store.SweepExpiredAsync(7);
-                RecordExpired(result);
+                RecordExpired(result, 7);
                 Assert.True(++calls < 100_000, "SweepExpiredAsync kept reporting HasMore.");
             }
             while (result.HasMore);
@@ -197,9 +208,21 @@ public sealed class PresenceConcurrencyScenario
             }
         }
 
-        private void RecordExpired(SweepResult result)
+        private void RecordExpired(SweepResult result, int limit)
         {
-            Assert.InRange(result.UserIds.Count, 0, result.RemovedConnections);
+            Assert.InRange(result.RemovedConnections, 0, limit);
+            if (scenario.Grace == TimeSpan.Zero)
+            {
+                // Without grace periods only expiries take users offline in a sweep.
+                Assert.InRange(result.Users.Count, 0, result.RemovedConnections);
+                Assert.All(result.Users, u => Assert.Equal(OfflineReason.Expired, u.Reason));
+            }
+            else
+            {
+                // An ended grace period takes a user offline without removing a connection, but counts against the limit.
+                Assert.InRange(result.Users.Count, 0, limit);
+            }
+
             foreach (var user in result.UserIds)
             {
                 // A store shared with other tests may expire their users too; only ours are counted.

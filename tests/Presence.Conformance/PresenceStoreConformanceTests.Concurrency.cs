@@ -6,11 +6,15 @@ namespace Presence.Conformance;
 public abstract partial class PresenceStoreConformanceTests
 {
     [Theory]
-    [InlineData(1)]
-    [InlineData(20_240_611)]
-    [InlineData(777_777)]
-    public async Task ConcurrentConnectsDisconnectsPingsAndSweeps_KeepTransitionsAlternating(int seed)
+    [InlineData(1, false)]
+    [InlineData(20_240_611, false)]
+    [InlineData(777_777, false)]
+    [InlineData(5, true)]
+    [InlineData(31_337, true)]
+    public async Task ConcurrentConnectsDisconnectsPingsAndSweeps_KeepTransitionsAlternating(int seed, bool withGrace)
     {
+        // A grace period of a fraction of the scenario's time step, so some reconnects land inside it and some after.
+        Options.OfflineGracePeriod = withGrace ? Options.ConnectionTtl / 6 : TimeSpan.Zero;
         var store = await NewStoreAsync();
         var before = await store.GetCountsAsync();
         var threads = ConcurrencyThreadCount;
@@ -21,6 +25,7 @@ public abstract partial class PresenceStoreConformanceTests
             OperationsPerThread = Math.Max(1, ConcurrencyOperationCount / threads),
             Users = 5,
             Ttl = Options.ConnectionTtl,
+            Grace = Options.OfflineGracePeriod,
             NewUserId = NewUserId,
             NewConnectionId = NewConnectionId,
             AdvanceTime = AdvanceAsync,

@@ -120,22 +120,42 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
     /// <summary>Sweeps until the store reports nothing more, and returns every expired user reported.</summary>
     /// <param name="store">The store.</param>
     /// <returns>The expired users, in the order reported (duplicates kept, so tests can catch them).</returns>
-    protected static async Task<List<string>> SweepAllAsync(IPresenceStore store)
+    protected static async Task<List<string>> SweepAllAsync(IPresenceStore store) =>
+        [.. (await SweepAllUsersAsync(store)).Select(static u => u.UserId)];
+
+    /// <summary>Sweeps until the store reports nothing more, and returns every user reported, with reason and timestamp.</summary>
+    /// <param name="store">The store.</param>
+    /// <returns>The users reported, in order (duplicates kept, so tests can catch them).</returns>
+    protected static async Task<List<SweptUser>> SweepAllUsersAsync(IPresenceStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var expired = new List<string>();
+        var swept = new List<SweptUser>();
         for (var i = 0; i < 10_000; i++)
         {
             var result = await store.SweepExpiredAsync(1000);
-            expired.AddRange(result.UserIds);
+            swept.AddRange(result.Users);
             if (!result.HasMore)
             {
-                return expired;
+                return swept;
             }
         }
 
         Assert.Fail("SweepExpiredAsync kept reporting HasMore.");
-        return expired;
+        return swept;
+    }
+
+    /// <summary>Asserts everything <see cref="IPresenceStore.GetPresenceAsync"/> and the single-user reads say about one user.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="expected">The expected presence.</param>
+    /// <returns>A task.</returns>
+    protected static async Task AssertPresenceAsync(IPresenceStore store, UserPresence expected)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(expected);
+        Assert.Equal([expected], await store.GetPresenceAsync([expected.UserId]));
+        Assert.Equal(expected.IsOnline, await store.IsOnlineAsync(expected.UserId));
+        Assert.Equal(expected.ConnectionCount, await store.GetConnectionCountAsync(expected.UserId));
+        Assert.Equal(expected.IsOnline ? [expected.UserId] : [], await store.GetOnlineAsync([expected.UserId]));
     }
 
     /// <summary>Asserts the user's online flag and live connection count agree with <paramref name="connections"/>.</summary>

@@ -13,14 +13,20 @@ namespace Presence.Redis.Internal;
 /// <remarks>
 /// Per shard <c>s</c>: <c>{prefix}:{s}:expiry</c> (sorted set: member <c>userId \n connectionId</c>,
 /// score = lease deadline in Redis server milliseconds), <c>{prefix}:{s}:users</c> (hash: userId →
-/// live connection count) and <c>{prefix}:{s}:epoch</c> (string: when the shard's data was created,
-/// to notice a restart or FLUSHALL).
+/// live connection count, <c>0</c> inside the offline grace period), <c>{prefix}:{s}:epoch</c>
+/// (string: when the shard's data was created, to notice a restart or FLUSHALL),
+/// <c>{prefix}:{s}:grace</c> (sorted set: userId, score = the disconnect that started the grace
+/// period), <c>{prefix}:{s}:status</c> (hash: userId → status, online users who set one) and
+/// <c>{prefix}:{s}:seen</c> (sorted set: userId, score = when the user went offline; pruned past the retention).
 /// </remarks>
 internal sealed class RedisPresenceKeys
 {
     public const int Expiry = 0;
     public const int Users = 1;
     public const int Epoch = 2;
+    public const int Grace = 3;
+    public const int Status = 4;
+    public const int Seen = 5;
 
     /// <summary>Separates user and connection in a sorted-set member; ids cannot contain control characters.</summary>
     public const char MemberSeparator = '\n';
@@ -36,7 +42,7 @@ internal sealed class RedisPresenceKeys
         for (var s = 0; s < shardCount; s++)
         {
             var tag = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{s}}}:");
-            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch"];
+            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch", tag + "grace", tag + "status", tag + "seen"];
         }
     }
 
@@ -44,7 +50,10 @@ internal sealed class RedisPresenceKeys
 
     public int ShardCount => _shards.Length;
 
-    /// <summary>The keys of a shard, in the order the scripts expect (<see cref="Expiry"/>, <see cref="Users"/>, <see cref="Epoch"/>).</summary>
+    /// <summary>
+    /// The keys of a shard, in the order the scripts expect: <see cref="Expiry"/>, <see cref="Users"/>,
+    /// <see cref="Epoch"/>, <see cref="Grace"/>, <see cref="Status"/>, <see cref="Seen"/> (KEYS[1] to KEYS[6]).
+    /// </summary>
     public RedisKey[] ForShard(int shard) => _shards[shard];
 
     /// <summary>

@@ -23,6 +23,8 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _ttl;
     private readonly RedisValue _ttlMilliseconds;
+    private readonly RedisValue _graceMilliseconds;
+    private readonly RedisValue _lastSeenRetentionMilliseconds;
     private readonly int _batchSize;
     private readonly ConcurrentDictionary<string, LocalConnection> _local = new(StringComparer.Ordinal);
     private readonly string?[] _epochs;
@@ -39,7 +41,10 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
     /// <param name="ownsConnection">Whether disposing the store disposes the connection.</param>
     /// <param name="options">Key prefix, shards, batching.</param>
-    /// <param name="presenceOptions">The lease (<see cref="PresenceOptions.ConnectionTtl"/>) and <see cref="PresenceOptions.HeartbeatInterval"/>.</param>
+    /// <param name="presenceOptions">
+    /// The lease (<see cref="PresenceOptions.ConnectionTtl"/>), <see cref="PresenceOptions.HeartbeatInterval"/>,
+    /// <see cref="PresenceOptions.OfflineGracePeriod"/> and <see cref="PresenceOptions.LastSeenRetention"/>.
+    /// </param>
     /// <param name="timeProvider">Only measures how long ago a local connection was seen; leases use Redis time.</param>
     /// <param name="logger">Logs data-loss recovery and background failures.</param>
     public RedisPresenceStore(
@@ -67,6 +72,10 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         _logger = logger;
         _ttl = presenceOptions.ConnectionTtl;
         _ttlMilliseconds = (long)_ttl.TotalMilliseconds;
+
+        // Rounded up, so a sub-millisecond grace period still parks the user instead of reporting at once.
+        _graceMilliseconds = presenceOptions.OfflineGracePeriod > TimeSpan.Zero ? (long)Math.Ceiling(presenceOptions.OfflineGracePeriod.TotalMilliseconds) : 0;
+        _lastSeenRetentionMilliseconds = (long)Math.Min(presenceOptions.LastSeenRetention.TotalMilliseconds, long.MaxValue / 4);
         _batchSize = options.HeartbeatBatchSize;
         _epochs = new string?[options.ExpiryShards];
         _restoring = new int[options.ExpiryShards];
@@ -117,7 +126,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
 
         var shard = _keys.ShardOf(userId);
         var result = await EvaluateAsync(
-            "remove a connection", RedisScripts.Disconnect, _keys.ForShard(shard), [RedisPresenceKeys.Member(userId, connectionId), userId]).ConfigureAwait(false);
+            "remove a connection", RedisScripts.Disconnect, _keys.ForShard(shard), [RedisPresenceKeys.Member(userId, connectionId), userId, _graceMilliseconds, Clock()]).ConfigureAwait(false);
         return (int)result == 1 ? PresenceChange.WentOffline : PresenceChange.None;
     }
 
@@ -161,22 +170,22 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             candidates.Add((start + i) % shardCount);
         }
 
-        List<SweptUser>? expiredUsers = null;
-        var sweptAt = _timeProvider.GetUtcNow();
+        List<SweptUser>? sweptUsers = null;
         Exception? failure = null;
         var remaining = maxConnections;
         var removed = 0;
         var succeeded = 0;
         while (remaining > 0 && candidates.Count > 0)
         {
-            // Split the budget over the shards still holding expired connections; a shard given 0 only probes.
+            // Split the budget over the shards still holding expired work; a shard given 0 only probes.
             var perShard = remaining / candidates.Count;
             var extra = remaining % candidates.Count;
             var calls = new Task<RedisResult>[candidates.Count];
             for (var i = 0; i < candidates.Count; i++)
             {
                 RedisValue limit = perShard + (i < extra ? 1 : 0);
-                calls[i] = database.ScriptEvaluateAsync(RedisScripts.Sweep, _keys.ForShard(candidates[i]), [limit, clock]);
+                calls[i] = database.ScriptEvaluateAsync(
+                    RedisScripts.Sweep, _keys.ForShard(candidates[i]), [limit, clock, _graceMilliseconds, _lastSeenRetentionMilliseconds]);
             }
 
             var next = new List<int>();
@@ -195,12 +204,12 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                 }
 
                 succeeded++;
-                var count = (int)result[1];
-                removed += count;
-                remaining -= count;
-                for (var j = 2; j < result.Length; j++)
+                removed += (int)result[1];
+                remaining -= (int)result[2];
+                for (var j = 3; j + 2 < result.Length; j += 3)
                 {
-                    (expiredUsers ??= []).Add(new SweptUser((string)result[j]!, OfflineReason.Expired, sweptAt));
+                    var reason = (string?)result[j + 2] == "d" ? OfflineReason.Disconnected : OfflineReason.Expired;
+                    (sweptUsers ??= []).Add(new SweptUser((string)result[j]!, reason, FromServerTime(result[j + 1])));
                 }
 
                 if ((int)result[0] == 1)
@@ -223,9 +232,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             Log.ShardSweepFailed(_logger, failure);
         }
 
-        return removed == 0 && candidates.Count == 0
+        return sweptUsers is null && removed == 0 && candidates.Count == 0
             ? SweepResult.Empty
-            : new SweepResult(expiredUsers ?? [], removed, hasMore: candidates.Count > 0);
+            : new SweepResult(sweptUsers ?? [], removed, hasMore: candidates.Count > 0);
     }
 
     public async ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
@@ -237,40 +246,14 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
 
     public async ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userIds);
-        foreach (var userId in userIds)
-        {
-            PresenceId.ThrowIfInvalid(userId, nameof(userIds));
-        }
-
-        var unique = new List<string>(userIds.Count);
-        var seen = new HashSet<string>(userIds.Count, StringComparer.Ordinal);
-        foreach (var userId in userIds)
-        {
-            if (seen.Add(userId))
-            {
-                unique.Add(userId);
-            }
-        }
-
+        var unique = DistinctValid(userIds);
         if (unique.Count == 0)
         {
             return [];
         }
 
         // One HMGET per shard, all in flight together.
-        var byShard = new Dictionary<int, List<int>>();
-        foreach (var (userId, index) in unique.Select(static (id, i) => (id, i)))
-        {
-            var shard = _keys.ShardOf(userId);
-            if (!byShard.TryGetValue(shard, out var indexes))
-            {
-                byShard[shard] = indexes = [];
-            }
-
-            indexes.Add(index);
-        }
-
+        var byShard = GroupByShard(unique);
         var database = await GetDatabaseAsync("read presence").ConfigureAwait(false);
         var calls = byShard.Select(pair => (Indexes: pair.Value, Call: database.HashGetAsync(
             _keys.ForShard(pair.Key)[RedisPresenceKeys.Users], [.. pair.Value.Select(i => (RedisValue)unique[i])]))).ToList();
@@ -313,11 +296,58 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         return count.IsNull ? 0 : Math.Max(0, (int)count);
     }
 
-    public ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Statuses are not implemented by the Redis store yet.");
+    public async ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
+    {
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceStatus.ThrowIfInvalid(status);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await EvaluateAsync("set a status", RedisScripts.SetStatus, _keys.ForShard(_keys.ShardOf(userId)), [userId, status]).ConfigureAwait(false);
+        return (int)result == 1;
+    }
 
-    public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Batch presence reads are not implemented by the Redis store yet.");
+    public async ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var unique = DistinctValid(userIds);
+        if (unique.Count == 0)
+        {
+            return [];
+        }
+
+        // One script call per shard involved, all pipelined: one round trip on a standalone Redis.
+        var database = await GetDatabaseAsync("read presence").ConfigureAwait(false);
+        RedisValue clock = Clock();
+        var calls = new List<(List<int> Indexes, Task<RedisResult> Call)>();
+        foreach (var (shard, indexes) in GroupByShard(unique))
+        {
+            var args = new RedisValue[2 + indexes.Count];
+            args[0] = clock;
+            args[1] = _lastSeenRetentionMilliseconds;
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                args[2 + i] = unique[indexes[i]];
+            }
+
+            calls.Add((indexes, database.ScriptEvaluateAsync(RedisScripts.GetPresence, _keys.ForShard(shard), args)));
+        }
+
+        var presence = new UserPresence[unique.Count];
+        foreach (var (indexes, call) in calls)
+        {
+            var result = (RedisResult[])(await Guard("read presence", call).ConfigureAwait(false))!;
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                var userId = unique[indexes[i]];
+                var count = (int)result[3 * i];
+                var status = (string?)result[(3 * i) + 1];
+                var lastSeen = result[(3 * i) + 2];
+                presence[indexes[i]] = count < 0
+                    ? new UserPresence(userId, false, null, lastSeen.IsNull || ((string?)lastSeen)!.Length == 0 ? null : FromServerTime(lastSeen), 0)
+                    : new UserPresence(userId, true, string.IsNullOrEmpty(status) ? null : status, null, count);
+            }
+        }
+
+        return presence;
+    }
 
     public async ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default)
     {
@@ -543,7 +573,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             // A disconnect that raced the restore may have been undone by it: undo the restore instead.
             foreach (var (entry, _) in live.Where(static e => e.Entry.Removed))
             {
-                await EvaluateAsync("re-register live connections", RedisScripts.Disconnect, keys, [entry.Member, entry.User]).ConfigureAwait(false);
+                await EvaluateAsync("re-register live connections", RedisScripts.Disconnect, keys, [entry.Member, entry.User, _graceMilliseconds, Clock()]).ConfigureAwait(false);
             }
 
             // With mixed epochs the shard was reset again mid-way; keep the old one so the next check repeats.
@@ -638,6 +668,50 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             throw Unavailable(operation, exception);
         }
     }
+
+    /// <summary>Validates the ids, then keeps the first occurrence of each, in order.</summary>
+    private static List<string> DistinctValid(IReadOnlyCollection<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        foreach (var userId in userIds)
+        {
+            PresenceId.ThrowIfInvalid(userId, nameof(userIds));
+        }
+
+        var unique = new List<string>(userIds.Count);
+        var seen = new HashSet<string>(userIds.Count, StringComparer.Ordinal);
+        foreach (var userId in userIds)
+        {
+            if (seen.Add(userId))
+            {
+                unique.Add(userId);
+            }
+        }
+
+        return unique;
+    }
+
+    /// <summary>Indexes into <paramref name="userIds"/>, grouped by the users' shards.</summary>
+    private Dictionary<int, List<int>> GroupByShard(List<string> userIds)
+    {
+        var byShard = new Dictionary<int, List<int>>();
+        for (var index = 0; index < userIds.Count; index++)
+        {
+            var shard = _keys.ShardOf(userIds[index]);
+            if (!byShard.TryGetValue(shard, out var indexes))
+            {
+                byShard[shard] = indexes = [];
+            }
+
+            indexes.Add(index);
+        }
+
+        return byShard;
+    }
+
+    /// <summary>A Redis server time in milliseconds (a score, as the scripts return it).</summary>
+    private static DateTimeOffset FromServerTime(RedisResult milliseconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((long)(double)milliseconds);
 
     private RedisValue Clock() => ServerClockOverride is { } clock ? clock() : RedisValue.EmptyString;
 

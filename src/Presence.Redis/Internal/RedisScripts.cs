@@ -6,6 +6,11 @@ namespace Presence.Redis.Internal;
 /// node clocks never matter. <c>clock</c> arguments are empty in production; tests pass a fixed
 /// server time in milliseconds through the store's test-only clock override.
 /// </summary>
+/// <remarks>
+/// Every script gets the shard's six keys (<see cref="RedisPresenceKeys.ForShard"/>): KEYS[1] expiry,
+/// KEYS[2] users, KEYS[3] epoch, KEYS[4] grace, KEYS[5] status, KEYS[6] seen. The invariant the
+/// scripts keep: a user's <c>users</c> field is 0 exactly while the user is in <c>grace</c>.
+/// </remarks>
 internal static class RedisScripts
 {
     private const string Prelude = """
@@ -23,29 +28,38 @@ internal static class RedisScripts
           end
           return e
         end
+        local function add_connection(member, user, deadline)
+          if redis.call('ZADD', KEYS[1], 'GT', deadline, member) == 0
+             or redis.call('HINCRBY', KEYS[2], user, 1) ~= 1 then
+            return 0
+          end
+          -- Back inside the grace period: nobody was told the user left, so nobody is told they are back.
+          if redis.call('ZREM', KEYS[4], user) == 1 then return 0 end
+          redis.call('ZREM', KEYS[6], user)
+          return 1
+        end
+        local function went_offline(user, at)
+          redis.call('HDEL', KEYS[2], user)
+          redis.call('HDEL', KEYS[5], user)
+          redis.call('ZADD', KEYS[6], at, user)
+        end
 
         """;
 
     /// <summary>
-    /// Connect. KEYS: expiry, users, epoch. ARGV: member, userId, ttlMs, clock.
+    /// Connect. ARGV: member, userId, ttlMs, clock.
     /// Returns {1 when the user came online else 0, shard epoch}.
     /// </summary>
     public const string Connect = Prelude + """
         local e = epoch(KEYS[3])
-        local deadline = now_ms(ARGV[4]) + tonumber(ARGV[3])
-        if redis.call('ZADD', KEYS[1], 'GT', deadline, ARGV[1]) == 1
-           and redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
-          return {1, e}
-        end
-        return {0, e}
+        return {add_connection(ARGV[1], ARGV[2], now_ms(ARGV[4]) + tonumber(ARGV[3])), e}
         """;
 
     /// <summary>
-    /// A batch of heartbeats for one shard. KEYS: expiry, users, epoch. ARGV: ttlMs, clock,
-    /// the epoch the node last synced with ('' when none), then pairs member, userId.
-    /// A missing member is registered again. It reports the user coming online only when the
-    /// node's epoch is current: otherwise the shard lost its data (restart, FLUSHALL) and the
-    /// connection never really went away, so the re-registration is silent.
+    /// A batch of heartbeats for one shard. ARGV: ttlMs, clock, the epoch the node last synced with
+    /// ('' when none), then pairs member, userId. A missing member is registered again. It reports
+    /// the user coming online only when the node's epoch is current: otherwise the shard lost its
+    /// data (restart, FLUSHALL) and the connection never really went away, so the re-registration is silent.
     /// Returns {shard epoch, then per pair 1 when the user came online else 0}.
     /// </summary>
     public const string RefreshBatch = Prelude + """
@@ -54,56 +68,80 @@ internal static class RedisScripts
         local deadline = now_ms(ARGV[2]) + tonumber(ARGV[1])
         local out = {e}
         for i = 4, #ARGV, 2 do
-          local r = 0
-          if redis.call('ZADD', KEYS[1], 'GT', deadline, ARGV[i]) == 1
-             and redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1) == 1 and not silent then
-            r = 1
-          end
+          local r = add_connection(ARGV[i], ARGV[i + 1], deadline)
+          if silent then r = 0 end
           out[#out + 1] = r
         end
         return out
         """;
 
     /// <summary>
-    /// Disconnect. KEYS: expiry, users. ARGV: member, userId.
-    /// Returns 1 when it was the user's last connection (the user went offline) else 0.
+    /// Disconnect. ARGV: member, userId, graceMs, clock. With a grace period the last connection's
+    /// removal parks the user in <c>grace</c> (scored with the disconnect time) instead of taking them offline.
+    /// Returns 1 when the user went offline else 0.
     /// </summary>
-    public const string Disconnect = """
-        if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-        if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
-          redis.call('HDEL', KEYS[2], ARGV[2])
-          return 1
+    public const string Disconnect = Prelude + """
+        if redis.call('ZREM', KEYS[1], ARGV[1]) == 0
+           or redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then
+          return 0
         end
-        return 0
+        local now = now_ms(ARGV[4])
+        if tonumber(ARGV[3]) > 0 then
+          redis.call('HSET', KEYS[2], ARGV[2], 0)
+          redis.call('ZADD', KEYS[4], now, ARGV[2])
+          return 0
+        end
+        went_offline(ARGV[2], now)
+        return 1
         """;
 
     /// <summary>
-    /// Sweep one shard. KEYS: expiry, users. ARGV: limit (0 only probes), clock.
-    /// Reads the oldest deadlines first (ZRANGEBYSCORE ... LIMIT), so the cost is O(expired).
-    /// Returns {1 when more expired connections remain else 0, removed count, users who went offline...}.
+    /// Sweep one shard. ARGV: limit (0 only probes), clock, graceMs, lastSeenRetentionMs.
+    /// Takes expired leases first, then ended grace periods, oldest first (ZRANGEBYSCORE ... LIMIT),
+    /// so the cost is O(expired); then forgets up to <c>limit</c> last-seen times past the retention
+    /// (ZCOUNT + ZREMRANGEBYRANK, O(log n + pruned)).
+    /// Returns {1 when more remain else 0, connections removed, entries processed,
+    /// then per user who went offline: userId, offline time ms, 'e' (expired) or 'd' (disconnected)}.
     /// </summary>
     public const string Sweep = Prelude + """
         local limit = tonumber(ARGV[1])
-        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(ARGV[2]), 'LIMIT', 0, limit + 1)
-        local n = #expired
-        local more = 0
-        if n > limit then n = limit; more = 1 end
-        local out = {more, n}
+        local now = now_ms(ARGV[2])
+        local out = {0, 0, 0}
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit + 1)
+        local n = #expired / 2
+        if n > limit then n = limit; out[1] = 1 end
         for i = 1, n do
-          local m = expired[i]
+          local m, at = expired[2 * i - 1], expired[2 * i]
           redis.call('ZREM', KEYS[1], m)
           local user = string.sub(m, 1, string.find(m, '\n', 1, true) - 1)
           if redis.call('HINCRBY', KEYS[2], user, -1) <= 0 then
-            redis.call('HDEL', KEYS[2], user)
-            out[#out + 1] = user
+            went_offline(user, at)
+            out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = 'e'
           end
+        end
+        local budget = limit - n
+        local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[3]), 'WITHSCORES', 'LIMIT', 0, budget + 1)
+        local g = #ended / 2
+        if g > budget then g = budget; out[1] = 1 end
+        for i = 1, g do
+          local user, at = ended[2 * i - 1], ended[2 * i]
+          redis.call('ZREM', KEYS[4], user)
+          went_offline(user, at)
+          out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = 'd'
+        end
+        out[2] = n
+        out[3] = n + g
+        if limit > 0 then
+          local stale = redis.call('ZCOUNT', KEYS[6], '-inf', now - tonumber(ARGV[4]))
+          if stale > limit then stale = limit end
+          if stale > 0 then redis.call('ZREMRANGEBYRANK', KEYS[6], 0, stale - 1) end
         end
         return out
         """;
 
     /// <summary>
     /// Silently re-registers a node's live connections after the shard lost its data.
-    /// KEYS: expiry, users, epoch. ARGV: clock, then triples member, userId, remaining lease ms.
+    /// ARGV: clock, then triples member, userId, remaining lease ms.
     /// A member already present (a heartbeat got there first) is left alone.
     /// Returns {shard epoch, number re-registered}.
     /// </summary>
@@ -113,10 +151,55 @@ internal static class RedisScripts
         local restored = 0
         for i = 2, #ARGV, 3 do
           if redis.call('ZADD', KEYS[1], 'NX', now + tonumber(ARGV[i + 2]), ARGV[i]) == 1 then
-            redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+            if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1) == 1 then
+              redis.call('ZREM', KEYS[4], ARGV[i + 1])
+            end
             restored = restored + 1
           end
         end
         return {e, restored}
+        """;
+
+    /// <summary>
+    /// Sets an online user's status. ARGV: userId, status. A user with no live connection (offline,
+    /// or inside the grace period) cannot set one; <c>available</c> is stored as no status at all.
+    /// Returns 1 when the status changed else 0.
+    /// </summary>
+    public const string SetStatus = """
+        local count = redis.call('HGET', KEYS[2], ARGV[1])
+        if not count or tonumber(count) <= 0 then return 0 end
+        if (redis.call('HGET', KEYS[5], ARGV[1]) or 'available') == ARGV[2] then return 0 end
+        if ARGV[2] == 'available' then
+          redis.call('HDEL', KEYS[5], ARGV[1])
+        else
+          redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+        end
+        return 1
+        """;
+
+    /// <summary>
+    /// Reads the presence of users in one shard. ARGV: clock, lastSeenRetentionMs, then userIds.
+    /// Returns per user: connection count (-1 when offline), status ('' when none), last seen ms
+    /// ('' when online, unknown or past the retention).
+    /// </summary>
+    public const string GetPresence = Prelude + """
+        local cutoff = now_ms(ARGV[1]) - tonumber(ARGV[2])
+        local out = {}
+        for i = 3, #ARGV do
+          local user = ARGV[i]
+          local count = redis.call('HGET', KEYS[2], user)
+          if count then
+            out[#out + 1] = tonumber(count)
+            out[#out + 1] = redis.call('HGET', KEYS[5], user) or ''
+            out[#out + 1] = ''
+          else
+            local seen = redis.call('ZSCORE', KEYS[6], user)
+            if seen and tonumber(seen) <= cutoff then seen = false end
+            out[#out + 1] = -1
+            out[#out + 1] = ''
+            out[#out + 1] = seen or ''
+          end
+        end
+        return out
         """;
 }
