@@ -381,8 +381,15 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     continue; // forgotten while we looked it up; take the fresh entry
                 }
 
-                if (_connections.TryGetValue(connectionId, out var existing))
+                // Try the insert first: a new connection, the common case, then costs one map operation, not two.
+                var entry = new ConnectionEntry(connectionId, user);
+                if (!_connections.TryAdd(connectionId, entry))
                 {
+                    if (!_connections.TryGetValue(connectionId, out var existing))
+                    {
+                        continue; // removed since the insert failed; try again
+                    }
+
                     if (!ReferenceEquals(existing.User, user))
                     {
                         ForgetIfNewLocked(user);
@@ -398,12 +405,6 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
                     // Unlinked but still in the map cannot happen under the shard's gate; start over to be safe.
                     continue;
-                }
-
-                var entry = new ConnectionEntry(connectionId, user);
-                if (!_connections.TryAdd(connectionId, entry))
-                {
-                    continue; // another user's writer registered this id first; the next pass reports it
                 }
 
                 shard.Connections.Append(entry, Now() + _ttl);
