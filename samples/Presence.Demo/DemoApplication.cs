@@ -61,7 +61,8 @@ public static class DemoApplication
         // Options bind from the "Presence" section (Presence__ConnectionTtl=00:00:03, ...).
         // The store is chosen here too: in memory by default.
         builder.Services.AddPresence()
-            .AddInterestResolver<TeamInterestResolver>();
+            .AddInterestResolver<TeamInterestResolver>()
+            .AllowAllSubscriptions();
 
         builder.Services
             .AddSignalR(options => options.AddFilter<TeamMembershipFilter>())
@@ -88,6 +89,7 @@ public static class DemoApplication
         app.MapPost("/api/dev/token", IssueToken);
         app.MapGet("/api/presence/config", (IOptions<PresenceOptions> options) =>
             new PresenceClientConfig((long)options.Value.HeartbeatInterval.TotalMilliseconds));
+        app.MapDemoPresenceEndpoints();
         app.MapPresenceHub(HubPath);
 
         return app;

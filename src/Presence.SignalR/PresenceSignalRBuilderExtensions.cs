@@ -44,6 +44,13 @@ public static class PresenceSignalRBuilderExtensions
             services.Configure(configure);
         }
 
+        if (!services.Any(static d => d.ServiceType == typeof(PresenceHubCommands)))
+        {
+            services.AddSingleton<PresenceHubCommands>();
+            services.AddOptions<PresenceSignalROptions>().ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceSignalROptions>, PresenceSignalROptionsValidator>());
+        }
+
         services.TryAddSingleton<PresenceHubFilter>();
         if (!services.Any(static d => d.ServiceType == typeof(PresenceHubMarker<THub>)))
         {

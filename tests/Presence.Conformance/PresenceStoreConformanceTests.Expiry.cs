@@ -246,11 +246,7 @@ public abstract partial class PresenceStoreConformanceTests
         var nodeA = await NewStoreAsync();
         var nodeB = await NewStoreAsync();
         var users = Enumerable.Range(0, 20).Select(i => NewUserId($"u{i}")).ToArray();
-        for (var i = 0; i < users.Length; i++)
-        {
-            await nodeA.AddConnectionAsync(users[i], NewConnectionId($"c{i}-a"));
-            await nodeB.AddConnectionAsync(users[i], NewConnectionId($"c{i}-b"));
-        }
+        await ConnectOnTwoNodesAsync(nodeA, nodeB, users);
 
         await AdvanceAsync(Ttl);
         var sweeps = await Task.WhenAll(Task.Run(() => SweepAllAsync(nodeA)), Task.Run(() => SweepAllAsync(nodeB)));

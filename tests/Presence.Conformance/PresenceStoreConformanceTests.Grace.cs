@@ -15,8 +15,7 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_TheLastDisconnect_ReportsNone_AndTheUserStaysOnlineWithNoConnection()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
         var tab = NewConnectionId("tab");
         var before = await store.GetCountsAsync();
@@ -32,8 +31,7 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_ClosingOneOfTwoConnections_StartsNoGracePeriod()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
         await store.AddConnectionAsync(user, NewConnectionId("a1"));
         await store.AddConnectionAsync(user, NewConnectionId("a2"));
@@ -52,15 +50,10 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_TheUserGoesOfflineExactlyWhenTheGracePeriodEnds_StampedWithTheDisconnect()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
-        var tab = NewConnectionId("tab");
         var before = await store.GetCountsAsync();
-        await store.AddConnectionAsync(user, tab);
-        await AdvanceAsync(TimeSpan.FromSeconds(3));
-        var disconnectedAt = Time.GetUtcNow();
-        await store.RemoveConnectionAsync(user, tab);
+        var disconnectedAt = await ConnectThenDisconnectAsync(store, user, NewConnectionId("tab"));
 
         await AdvanceAsync(Grace - TimeResolution);
         Assert.DoesNotContain(user, await SweepAllAsync(store));
@@ -78,14 +71,12 @@ public abstract partial class PresenceStoreConformanceTests
     [MemberData(nameof(ReconnectKinds))]
     public async Task WithGrace_AReconnectOneTickBeforeTheGracePeriodEnds_ReportsNothing(string kind)
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
         var tab = NewConnectionId("tab");
         var reloaded = kind == "ping-closed" ? tab : NewConnectionId("reloaded");
         var before = await store.GetCountsAsync();
-        await store.AddConnectionAsync(user, tab);
-        await store.RemoveConnectionAsync(user, tab);
+        await ConnectThenDisconnectAsync(store, user, tab);
         await AdvanceAsync(Grace - TimeResolution);
 
         var change = kind == "connect"
@@ -102,11 +93,9 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_AReconnectAfterTheGracePeriodEnded_ReportsCameOnline()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
-        await store.AddConnectionAsync(user, NewConnectionId("tab"));
-        await store.RemoveConnectionAsync(user, NewConnectionId("tab"));
+        await ConnectThenDisconnectAsync(store, user, NewConnectionId("tab"));
         await AdvanceAsync(Grace);
         Assert.Single(await SweepAllAsync(store), user);
 
@@ -119,13 +108,10 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_ALateSecondDisconnect_DoesNotRestartTheGracePeriod()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
         var tab = NewConnectionId("tab");
-        await store.AddConnectionAsync(user, tab);
-        var disconnectedAt = Time.GetUtcNow();
-        await store.RemoveConnectionAsync(user, tab);
+        var disconnectedAt = await ConnectThenDisconnectAsync(store, user, tab);
         await AdvanceAsync(Grace / 2);
 
         Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, tab));
@@ -137,8 +123,7 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_AnExpiryIsReportedAtOnce_StampedWithTheLeaseEnd_NotTheSweep()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
         var connectedAt = Time.GetUtcNow();
         await store.AddConnectionAsync(user, NewConnectionId("lid-closed"));
@@ -155,8 +140,7 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_ADisconnectOnOneNode_AndAReconnectOnAnother_ReportNothing()
     {
-        Options.OfflineGracePeriod = Grace;
-        var nodeA = await NewStoreAsync();
+        var nodeA = await NewGraceStoreAsync();
         var nodeB = await NewStoreAsync();
         var user = NewUserId("alice");
         await nodeA.AddConnectionAsync(user, NewConnectionId("on-a"));
@@ -175,15 +159,10 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_TwoNodesSweeping_ReportEachEndedGracePeriodOnce()
     {
-        Options.OfflineGracePeriod = Grace;
-        var nodeA = await NewStoreAsync();
+        var nodeA = await NewGraceStoreAsync();
         var nodeB = await NewStoreAsync();
         var users = Enumerable.Range(0, 20).Select(i => NewUserId($"u{i}")).ToArray();
-        for (var i = 0; i < users.Length; i++)
-        {
-            await nodeA.AddConnectionAsync(users[i], NewConnectionId($"c{i}-a"));
-            await nodeB.AddConnectionAsync(users[i], NewConnectionId($"c{i}-b"));
-        }
+        await ConnectOnTwoNodesAsync(nodeA, nodeB, users);
 
         var disconnectedAt = Time.GetUtcNow();
         for (var i = 0; i < users.Length; i++)
@@ -204,13 +183,11 @@ public abstract partial class PresenceStoreConformanceTests
     public async Task WithGrace_EndedGracePeriods_CountAgainstTheSweepLimit_AndHasMoreIsReported()
     {
         const int Limit = 2;
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var users = Enumerable.Range(0, 5).Select(i => NewUserId($"u{i}")).ToArray();
         for (var i = 0; i < users.Length; i++)
         {
-            await store.AddConnectionAsync(users[i], NewConnectionId($"c{i}"));
-            await store.RemoveConnectionAsync(users[i], NewConnectionId($"c{i}"));
+            await ConnectThenDisconnectAsync(store, users[i], NewConnectionId($"c{i}"));
         }
 
         await AdvanceAsync(Grace);

@@ -45,9 +45,7 @@ public abstract partial class PresenceStoreConformanceTests
         Options.LastSeenRetention = TimeSpan.FromHours(1);
         var store = await NewStoreAsync();
         var user = NewUserId("alice");
-        await store.AddConnectionAsync(user, NewConnectionId("tab"));
-        var offlineAt = Time.GetUtcNow();
-        await store.RemoveConnectionAsync(user, NewConnectionId("tab"));
+        var offlineAt = await ConnectThenDisconnectAsync(store, user, NewConnectionId("tab"));
 
         await AdvanceAsync(Options.LastSeenRetention - TimeResolution);
         await SweepAllAsync(store);
@@ -66,8 +64,7 @@ public abstract partial class PresenceStoreConformanceTests
         Options.LastSeenRetention = TimeSpan.FromHours(1);
         var store = await NewStoreAsync();
         var user = NewUserId("alice");
-        await store.AddConnectionAsync(user, NewConnectionId("monday"));
-        await store.RemoveConnectionAsync(user, NewConnectionId("monday"));
+        await ConnectThenDisconnectAsync(store, user, NewConnectionId("monday"));
         await AdvanceAsync(TimeSpan.FromMinutes(30));
         Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, NewConnectionId("tuesday")));
         await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));

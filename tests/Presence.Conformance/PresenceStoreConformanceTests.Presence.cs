@@ -8,8 +8,7 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task GetPresence_DescribesEachDistinctUser_InFirstOrderOfAppearance()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var busy = NewUserId("busy");
         var reloading = NewUserId("reloading");
         var gone = NewUserId("gone");
@@ -17,9 +16,7 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(busy, NewConnectionId("b1"));
         await store.AddConnectionAsync(busy, NewConnectionId("b2"));
         await store.SetStatusAsync(busy, PresenceStatus.Busy);
-        await store.AddConnectionAsync(gone, NewConnectionId("g"));
-        var goneAt = Time.GetUtcNow();
-        await store.RemoveConnectionAsync(gone, NewConnectionId("g"));
+        var goneAt = await ConnectThenDisconnectAsync(store, gone, NewConnectionId("g"));
         await AdvanceAsync(Grace);
         await SweepAllAsync(store);
         await store.AddConnectionAsync(reloading, NewConnectionId("r"));

@@ -113,8 +113,7 @@ public abstract partial class PresenceStoreConformanceTests
     [Fact]
     public async Task WithGrace_AStatusIsKeptAcrossAReconnect_ButCannotBeSetWithoutALiveConnection()
     {
-        Options.OfflineGracePeriod = Grace;
-        var store = await NewStoreAsync();
+        var store = await NewGraceStoreAsync();
         var user = NewUserId("alice");
         await store.AddConnectionAsync(user, NewConnectionId("before-reload"));
         await store.SetStatusAsync(user, PresenceStatus.Busy);

@@ -112,6 +112,45 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Creates a store (or another node) with <see cref="PresenceOptions.OfflineGracePeriod"/> set to <see cref="Grace"/>.</summary>
+    /// <returns>The store, disposed after the test.</returns>
+    protected Task<IPresenceStore> NewGraceStoreAsync()
+    {
+        Options.OfflineGracePeriod = Grace;
+        return NewStoreAsync();
+    }
+
+    /// <summary>Connects <paramref name="userId"/> on one connection and closes it, so a store with a grace period parks the user.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="connectionId">The connection opened and closed.</param>
+    /// <returns>The time of the disconnect.</returns>
+    protected async Task<DateTimeOffset> ConnectThenDisconnectAsync(IPresenceStore store, string userId, string connectionId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await store.AddConnectionAsync(userId, connectionId);
+        var disconnectedAt = Time.GetUtcNow();
+        await store.RemoveConnectionAsync(userId, connectionId);
+        return disconnectedAt;
+    }
+
+    /// <summary>Gives each user one connection on each of two nodes (<c>c{i}-a</c> and <c>c{i}-b</c>).</summary>
+    /// <param name="nodeA">The first node.</param>
+    /// <param name="nodeB">The second node.</param>
+    /// <param name="users">The users.</param>
+    /// <returns>A task.</returns>
+    protected async Task ConnectOnTwoNodesAsync(IPresenceStore nodeA, IPresenceStore nodeB, string[] users)
+    {
+        ArgumentNullException.ThrowIfNull(nodeA);
+        ArgumentNullException.ThrowIfNull(nodeB);
+        ArgumentNullException.ThrowIfNull(users);
+        for (var i = 0; i < users.Length; i++)
+        {
+            await nodeA.AddConnectionAsync(users[i], NewConnectionId($"c{i}-a"));
+            await nodeB.AddConnectionAsync(users[i], NewConnectionId($"c{i}-b"));
+        }
+    }
+
     /// <summary>Moves this test's clock forward.</summary>
     /// <param name="by">How far.</param>
     /// <returns>A task that completes when the stores see the new time.</returns>

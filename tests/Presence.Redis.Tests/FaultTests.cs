@@ -81,6 +81,31 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FlushAll_DuringAGracePeriod_TheUserIsStillReportedOffline_WhenItEnds()
+    {
+        var grace = TimeSpan.FromSeconds(40);
+        await using var node = new PresenceNode(_redis, _keyPrefix + "-grace", _time, new PresenceOptions { OfflineGracePeriod = grace });
+        ((Presence.Redis.Internal.RedisPresenceStore)node.Store).ServerClockOverride = () => _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await node.Tracker.ConnectAsync("leaver", "l1");
+        await node.Tracker.ConnectAsync("stayer", "s1");
+        node.Events.Clear();
+        var leftAt = _time.GetUtcNow();
+        Assert.Equal(PresenceChange.None, await node.Tracker.DisconnectAsync("leaver", "l1"));
+
+        await _redis.GetServer(_server.EndPoint).FlushAllDatabasesAsync();
+        _time.Advance(TimeSpan.FromSeconds(25));
+        await TestRedis.WaitUntilAsync(
+            async () => await node.Store.GetCountsAsync() == new PresenceCounts(2, 1),
+            "the live connection and the grace period to be put back");
+
+        Assert.Equal([new UserPresence("leaver", true, null, null, 0), new UserPresence("stayer", true, null, null, 1)], await node.Store.GetPresenceAsync(["leaver", "stayer"]));
+        Assert.Empty(node.Events);
+        _time.Advance(grace - TimeSpan.FromSeconds(25));
+        Assert.Equal(1, await node.Tracker.SweepAsync());
+        Assert.Equal([new UserOffline("leaver", leftAt, OfflineReason.Disconnected)], node.Events);
+    }
+
+    [Fact]
     public async Task RedisUnreachable_StoreCallsFailFast_TheTrackerLogs_AndTheHostKeepsRunning()
     {
         await _server.StopAsync();

@@ -37,14 +37,21 @@ public sealed class MultiNodeRaceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false, 11)]
-    [InlineData(false, 4242)]
-    [InlineData(true, 97)]
-    public async Task ThreeNodesRacingOnTheSameUsers_ReportEachTransitionExactlyOnce(bool cluster, int seed)
+    [InlineData(false, 11, false)]
+    [InlineData(false, 4242, false)]
+    [InlineData(true, 97, false)]
+    [InlineData(false, 2026, true)]
+    [InlineData(true, 7, true)]
+    public async Task ThreeNodesRacingOnTheSameUsers_ReportEachTransitionExactlyOnce(bool cluster, int seed, bool withGrace)
     {
         var configuration = cluster ? await TestRedis.ClusterConfigurationAsync() : await TestRedis.StandaloneConfigurationAsync();
         var redisClock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var options = new PresenceOptions { ConnectionTtl = TimeSpan.FromSeconds(60), HeartbeatInterval = TimeSpan.FromSeconds(25) };
+        var options = new PresenceOptions
+        {
+            ConnectionTtl = TimeSpan.FromSeconds(60),
+            HeartbeatInterval = TimeSpan.FromSeconds(25),
+            OfflineGracePeriod = withGrace ? TimeSpan.FromSeconds(10) : TimeSpan.Zero,
+        };
         var nodes = new List<IPresenceStore>();
         foreach (var skew in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(-1) })
         {
@@ -64,6 +71,7 @@ public sealed class MultiNodeRaceTests : IAsyncLifetime
             OperationsPerThread = 700,
             Users = 4,
             Ttl = options.ConnectionTtl,
+            Grace = options.OfflineGracePeriod,
             NewUserId = name => $"race-{ids}-u-{name}",
             NewConnectionId = name => $"race-{ids}-c-{name}",
             AdvanceTime = by =>

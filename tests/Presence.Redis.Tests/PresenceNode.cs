@@ -20,6 +20,7 @@ internal sealed class PresenceNode : IAsyncDisposable
             {
                 o.HeartbeatInterval = options?.HeartbeatInterval ?? TimeSpan.FromSeconds(25);
                 o.ConnectionTtl = options?.ConnectionTtl ?? TimeSpan.FromSeconds(60);
+                o.OfflineGracePeriod = options?.OfflineGracePeriod ?? TimeSpan.Zero;
             })
             .AddRedisStore(o =>
             {

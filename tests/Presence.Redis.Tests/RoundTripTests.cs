@@ -100,6 +100,65 @@ public sealed class RoundTripTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.InRange(perConnection, 1, 400);
     }
 
+    [Fact]
+    public async Task SetStatus_IsOneScriptCall_AndGetPresence_OneScriptCallPerShardInvolved()
+    {
+        var sameShard = Enumerable.Range(0, 10_000).Select(i => $"s{i}").Where(u => _store.Keys.ShardOf(u) == 5).Take(40).ToArray();
+        var spread = Enumerable.Range(0, 300).Select(i => $"p{i}").ToArray();
+        foreach (var user in sameShard.Concat(spread))
+        {
+            await _store.AddConnectionAsync(user, user + "-c");
+        }
+
+        var before = await ScriptCallsAsync();
+        Assert.True(await _store.SetStatusAsync(sameShard[0], PresenceStatus.Busy));
+        var afterStatus = await ScriptCallsAsync();
+        var oneShard = await _store.GetPresenceAsync(sameShard);
+        var afterOneShard = await ScriptCallsAsync();
+        var allShards = await _store.GetPresenceAsync(spread);
+        var afterAllShards = await ScriptCallsAsync();
+
+        Assert.Equal(1, afterStatus - before);
+        Assert.Equal(1, afterOneShard - afterStatus);
+        Assert.Equal(16, afterAllShards - afterOneShard);
+        Assert.Equal(PresenceStatus.Busy, oneShard[0].Status);
+        Assert.All(oneShard.Concat(allShards), p => Assert.Equal((true, 1), (p.IsOnline, p.ConnectionCount)));
+    }
+
+    [Fact]
+    public async Task MemoryOfStatusesAndLastSeen_IsMeasured()
+    {
+        const int Users = 100_000;
+        string UserId(int i) => string.Create(CultureInfo.InvariantCulture, $"user-{i:D7}");
+        static string ConnectionId(int i) => string.Create(CultureInfo.InvariantCulture, $"conn-{i:D7}-abcdefghijklmn");
+
+        await _store.AddConnectionAsync("warm-up", "warm-up");
+        var empty = await UsedMemoryAsync();
+        await ForAllAsync(i => _store.AddConnectionAsync(UserId(i), ConnectionId(i)).AsTask());
+        var online = await UsedMemoryAsync();
+        await ForAllAsync(i => _store.SetStatusAsync(UserId(i), PresenceStatus.Away).AsTask());
+        var withStatus = await UsedMemoryAsync();
+        await ForAllAsync(i => _store.RemoveConnectionAsync(UserId(i), ConnectionId(i)).AsTask());
+        var offline = await UsedMemoryAsync();
+
+        Assert.Equal(new PresenceCounts(1, 1), await _store.GetCountsAsync());
+        var perConnection = (online - empty) / (double)Users;
+        var perStatus = (withStatus - online) / (double)Users;
+        var perLastSeen = (offline - empty) / (double)Users;
+        output.WriteLine($"{Users} users, one connection each: {perConnection:F1} bytes per online user; a status (\"away\") adds {perStatus:F1} bytes; "
+            + $"once offline, the last-seen record costs {perLastSeen:F1} bytes per user (kept for LastSeenRetention).");
+        Assert.InRange(perStatus, 1, 200);
+        Assert.InRange(perLastSeen, 1, 200);
+
+        async Task ForAllAsync<T>(Func<int, Task<T>> call)
+        {
+            foreach (var chunk in Enumerable.Range(0, Users).Chunk(5000))
+            {
+                await Task.WhenAll(chunk.Select(call));
+            }
+        }
+    }
+
     private async Task<long> ScriptCallsAsync()
     {
         var stats = await _redis.GetServer(_server.EndPoint).InfoAsync("commandstats");

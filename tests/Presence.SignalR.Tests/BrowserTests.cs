@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Presence.SignalR.Tests;
 
-/// <summary>The demo page end to end in headless Chromium: two teammates see each other come and go.</summary>
+/// <summary>The demo page end to end in headless Chromium: teammates see each other come and go, their statuses, and when they were last seen.</summary>
 public sealed class BrowserTests : IAsyncLifetime
 {
     private readonly string _profiles = Directory.CreateTempSubdirectory("presence-chromium-").FullName;
@@ -33,7 +33,7 @@ public sealed class BrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Two_teammates_see_each_other_and_a_closed_page_disappears()
+    public void Two_teammates_see_each_other_and_their_statuses_and_a_closed_page_shows_last_seen()
     {
         using var alice = StartBrowser("alice");
         using var bob = StartBrowser("bob");
@@ -47,11 +47,36 @@ public sealed class BrowserTests : IAsyncLifetime
         WaitForUser(alice, "bob", present: true);
         Assert.Equal("2", alice.FindElement(By.Id("online-count")).Text);
 
+        alice.FindElement(By.CssSelector("#my-status option[value='away']")).Click();
+        Wait(bob, "alice's status never reached bob", d => d.FindElements(By.CssSelector("#online li[data-user-id='alice'][data-status='away']")).Count == 1);
+        Assert.Equal("away", bob.FindElement(By.CssSelector("#online li[data-user-id='alice'] .detail")).Text);
+
         bob.Quit();
 
         WaitForUser(alice, "bob", present: false);
         WaitForUser(alice, "alice", present: true);
+        Wait(alice, "bob never showed as last seen", d => d.FindElements(By.CssSelector("#offline li[data-user-id='bob'] .last-seen")).Count == 1);
+        Assert.Equal("last seen just now", alice.FindElement(By.CssSelector("#offline li[data-user-id='bob'] .last-seen")).Text);
         Assert.Equal("connected as alice", alice.FindElement(By.Id("status")).Text);
+        Assert.Equal("away", alice.FindElement(By.Id("my-status")).GetDomProperty("value"));
+    }
+
+    [Fact]
+    public void A_page_opened_after_a_teammate_left_shows_when_they_were_last_seen()
+    {
+        using (var bob = StartBrowser("bob"))
+        {
+            SignIn(bob, "bob", "red");
+            WaitForUser(bob, "bob", present: true);
+            bob.Quit();
+        }
+
+        using var alice = StartBrowser("alice");
+        SignIn(alice, "alice", "red");
+        WaitForUser(alice, "alice", present: true);
+
+        Wait(alice, "bob never showed as last seen", d => d.FindElements(By.CssSelector("#offline li[data-user-id='bob'] .last-seen")).Count == 1
+            && d.FindElement(By.CssSelector("#offline li[data-user-id='bob'] .last-seen")).Text == "last seen just now");
     }
 
     private ChromeDriver StartBrowser(string name)
@@ -79,9 +104,9 @@ public sealed class BrowserTests : IAsyncLifetime
         new WebDriverWait(driver, Timeouts.Default).Until(d => d.FindElement(By.Id("status")).Text == $"connected as {userId}");
     }
 
-    private static void WaitForUser(IWebDriver driver, string userId, bool present)
-    {
-        var wait = new WebDriverWait(driver, Timeouts.Default) { Message = $"{userId} never {(present ? "appeared" : "disappeared")}" };
-        wait.Until(d => d.FindElements(By.CssSelector($"#online li[data-user-id='{userId}']")).Count > 0 == present);
-    }
+    private static void WaitForUser(IWebDriver driver, string userId, bool present) =>
+        Wait(driver, $"{userId} never {(present ? "appeared" : "disappeared")}", d => d.FindElements(By.CssSelector($"#online li[data-user-id='{userId}']")).Count > 0 == present);
+
+    private static void Wait(IWebDriver driver, string message, Func<IWebDriver, bool> condition) =>
+        new WebDriverWait(driver, Timeouts.Default) { Message = message }.Until(condition);
 }

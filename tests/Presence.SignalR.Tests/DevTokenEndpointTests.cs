@@ -8,18 +8,12 @@ using Xunit;
 namespace Presence.SignalR.Tests;
 
 /// <summary>The demo's sign-in endpoint and page assets.</summary>
-public sealed class DevTokenEndpointTests : IAsyncLifetime
+public sealed class DevTokenEndpointTests : DemoAppTests
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartDemoAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task A_valid_request_returns_a_jwt_for_the_user_and_team_defaulting_to_lobby()
     {
-        using var response = await _app.Http.PostAsJsonAsync("/api/dev/token", new { userId = "alice" });
+        using var response = await App.Http.PostAsJsonAsync("/api/dev/token", new { userId = "alice" });
         response.EnsureSuccessStatusCode();
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
@@ -44,7 +38,7 @@ public sealed class DevTokenEndpointTests : IAsyncLifetime
         }
 
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _app.Http.PostAsync("/api/dev/token", content);
+        using var response = await App.Http.PostAsync("/api/dev/token", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -57,7 +51,7 @@ public sealed class DevTokenEndpointTests : IAsyncLifetime
     public async Task Malformed_json_gets_400_problem_details()
     {
         using var content = new StringContent("{not json", Encoding.UTF8, "application/json");
-        using var response = await _app.Http.PostAsync("/api/dev/token", content);
+        using var response = await App.Http.PostAsync("/api/dev/token", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -66,8 +60,8 @@ public sealed class DevTokenEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_page_and_the_npm_signalr_client_are_served()
     {
-        var page = await _app.Http.GetStringAsync("/");
-        using var script = await _app.Http.GetAsync("/lib/signalr/signalr.min.js");
+        var page = await App.Http.GetStringAsync("/");
+        using var script = await App.Http.GetAsync("/lib/signalr/signalr.min.js");
 
         Assert.Contains("lib/signalr/signalr.min.js", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);

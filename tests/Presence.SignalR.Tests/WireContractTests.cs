@@ -7,19 +7,13 @@ using Xunit;
 namespace Presence.SignalR.Tests;
 
 /// <summary>Every row of the wire contract, against the demo app on real Kestrel with real JWTs.</summary>
-public sealed class WireContractTests : IAsyncLifetime
+public sealed class WireContractTests : DemoAppTests
 {
-    private TestApp _app = null!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartDemoAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Bulk_online_is_sent_right_after_connect_with_the_visible_online_users()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
 
         Assert.Equal(["users"], bob.BulkOnlineMessage!.PropertyNames);
         Assert.Equal(JsonValueKind.Array, bob.BulkOnlineMessage.Payload.GetProperty("users").ValueKind);
@@ -30,7 +24,7 @@ public sealed class WireContractTests : IAsyncLifetime
     [Fact]
     public async Task Ping_returns_success_true()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
 
         var result = await alice.PingAsync();
 
@@ -40,10 +34,10 @@ public sealed class WireContractTests : IAsyncLifetime
     [Fact]
     public async Task Online_carries_user_id_and_a_utc_iso_timestamp()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
 
         var online = await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         Assert.Equal(["userId", "timestamp"], online.PropertyNames);
@@ -54,8 +48,8 @@ public sealed class WireContractTests : IAsyncLifetime
     [Fact]
     public async Task Closing_the_last_connection_sends_offline_with_reason_disconnected()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
 
         await alice.DisposeAsync();
@@ -63,29 +57,29 @@ public sealed class WireContractTests : IAsyncLifetime
         var offline = await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
         Assert.Equal(["userId", "timestamp", "reason"], offline.PropertyNames);
         Assert.Equal("disconnected", offline.Reason);
-        Assert.False(await _app.Store.IsOnlineAsync("alice"));
+        Assert.False(await App.Store.IsOnlineAsync("alice"));
     }
 
     [Fact]
     public async Task A_second_tab_changes_nothing_and_closing_one_of_two_tabs_changes_nothing()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var aliceTab1 = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var aliceTab1 = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
 
-        var aliceTab2 = await _app.ConnectDemoAsync("alice", "red");
+        var aliceTab2 = await App.ConnectDemoAsync("alice", "red");
         Assert.Contains("alice", aliceTab2.BulkOnline);
-        Assert.Equal(2, await _app.Store.GetConnectionCountAsync("alice"));
+        Assert.Equal(2, await App.Store.GetConnectionCountAsync("alice"));
 
         // Barrier: carol's event is sent after alice's second registration finished, so anything about
         // alice would have reached bob before it.
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "carol");
 
         await aliceTab1.DisposeAsync();
-        await _app.WaitForConnectionCountAsync("alice", 1);
-        Assert.True(await _app.Store.IsOnlineAsync("alice"));
-        await using var dave = await _app.ConnectDemoAsync("dave", "red");
+        await App.WaitForConnectionCountAsync("alice", 1);
+        Assert.True(await App.Store.IsOnlineAsync("alice"));
+        await using var dave = await App.ConnectDemoAsync("dave", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "dave");
 
         await aliceTab2.DisposeAsync();
@@ -96,11 +90,11 @@ public sealed class WireContractTests : IAsyncLifetime
     [Fact]
     public async Task A_user_of_another_team_receives_nothing_and_is_not_in_bulk_online()
     {
-        await using var blue = await _app.ConnectDemoAsync("dave", "blue");
+        await using var blue = await App.ConnectDemoAsync("dave", "blue");
         Assert.Equal(["dave"], blue.BulkOnline);
 
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
         Assert.DoesNotContain("dave", alice.BulkOnline);
         Assert.DoesNotContain("dave", bob.BulkOnline);
@@ -108,7 +102,7 @@ public sealed class WireContractTests : IAsyncLifetime
         await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
 
         // Barrier: a blue event after all the red ones must be the first thing dave hears.
-        await using var erin = await _app.ConnectDemoAsync("erin", "blue");
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
         await blue.ExpectAsync(PresenceHubMethods.Online, "erin");
         Assert.Equal(["dave", "erin"], erin.BulkOnline.Order(StringComparer.Ordinal));
     }
@@ -116,15 +110,15 @@ public sealed class WireContractTests : IAsyncLifetime
     [Fact]
     public async Task Reconnecting_receives_a_fresh_bulk_online()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
         Assert.Equal(["alice", "bob"], bob.BulkOnline.Order(StringComparer.Ordinal));
 
         await bob.Connection.StopAsync();
-        await _app.WaitForConnectionCountAsync("bob", 0);
-        await using var carol = await _app.ConnectDemoAsync("carol", "red");
+        await App.WaitForConnectionCountAsync("bob", 0);
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
         await alice.DisposeAsync();
-        await _app.WaitForConnectionCountAsync("alice", 0);
+        await App.WaitForConnectionCountAsync("alice", 0);
 
         await bob.StartAsync();
 
@@ -134,9 +128,9 @@ public sealed class WireContractTests : IAsyncLifetime
     [Fact]
     public async Task Anonymous_connections_are_refused_and_leave_nothing_behind()
     {
-        await using var bob = await _app.ConnectDemoAsync("bob", "red");
-        await using var anonymous = _app.CreateDemoClient(accessToken: null);
-        await using var forged = _app.CreateDemoClient(accessToken: "not-a-jwt");
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await using var anonymous = App.CreateDemoClient(accessToken: null);
+        await using var forged = App.CreateDemoClient(accessToken: "not-a-jwt");
 
         await anonymous.Connection.StartAsync();
         var error = await anonymous.WaitClosedAsync();
@@ -145,14 +139,14 @@ public sealed class WireContractTests : IAsyncLifetime
 
         Assert.Contains("requires an authenticated user", error?.Message, StringComparison.Ordinal);
         Assert.Contains("requires an authenticated user", forgedError?.Message, StringComparison.Ordinal);
-        Assert.Equal(new PresenceCounts(1, 1), await _app.Store.GetCountsAsync());
+        Assert.Equal(new PresenceCounts(1, 1), await App.Store.GetCountsAsync());
         Assert.False(anonymous.TryPeekPending(out _));
     }
 
     [Fact]
     public async Task A_bad_invocation_fails_clearly_and_leaves_the_connection_and_the_store_intact()
     {
-        await using var alice = await _app.ConnectDemoAsync("alice", "red");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
 
         var withArgument = await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Ping, "alice-impersonated"));
         var unknown = await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<JsonElement>("presence:unknown"));
@@ -160,8 +154,8 @@ public sealed class WireContractTests : IAsyncLifetime
         Assert.Contains("Failed to invoke 'presence:ping'", withArgument.Message, StringComparison.Ordinal);
         Assert.Contains("presence:unknown", unknown.Message, StringComparison.Ordinal);
         Assert.True((await alice.PingAsync()).GetProperty("success").GetBoolean());
-        Assert.Equal(1, await _app.Store.GetConnectionCountAsync("alice"));
-        Assert.False(await _app.Store.IsOnlineAsync("alice-impersonated"));
+        Assert.Equal(1, await App.Store.GetConnectionCountAsync("alice"));
+        Assert.False(await App.Store.IsOnlineAsync("alice-impersonated"));
     }
 
     [Fact]
@@ -170,7 +164,7 @@ public sealed class WireContractTests : IAsyncLifetime
         var watchers = new List<PresenceTestClient>();
         for (var i = 0; i < 3; i++)
         {
-            watchers.Add(await _app.ConnectDemoAsync($"watcher-{i}", "red"));
+            watchers.Add(await App.ConnectDemoAsync($"watcher-{i}", "red"));
         }
 
         for (var i = 0; i < watchers.Count; i++)
@@ -182,13 +176,13 @@ public sealed class WireContractTests : IAsyncLifetime
         }
 
         var joinerIds = Enumerable.Range(0, 50).Select(i => $"joiner-{i:00}").ToArray();
-        var tokens = await Task.WhenAll(joinerIds.Select(id => _app.IssueTokenAsync(id, "red")));
-        var joiners = joinerIds.Select((id, i) => _app.CreateDemoClient(tokens[i], id)).ToList();
+        var tokens = await Task.WhenAll(joinerIds.Select(id => App.IssueTokenAsync(id, "red")));
+        var joiners = joinerIds.Select((id, i) => App.CreateDemoClient(tokens[i], id)).ToList();
 
         await Task.WhenAll(joiners.Select(j => j.StartAsync()));
 
         // Barrier: the sentinel joins after every joiner is registered, so each watcher has all 50 events before it.
-        await using var sentinel = await _app.ConnectDemoAsync("sentinel", "red");
+        await using var sentinel = await App.ConnectDemoAsync("sentinel", "red");
         foreach (var watcher in watchers)
         {
             var seen = new List<string>();
@@ -208,7 +202,7 @@ public sealed class WireContractTests : IAsyncLifetime
             Assert.Contains(joiner.UserId!, joiner.BulkOnline);
         }
 
-        Assert.Equal(new PresenceCounts(54, 54), await _app.Store.GetCountsAsync());
+        Assert.Equal(new PresenceCounts(54, 54), await App.Store.GetCountsAsync());
         Assert.Equal(54, sentinel.BulkOnline.Count);
         foreach (var client in watchers.Concat(joiners))
         {

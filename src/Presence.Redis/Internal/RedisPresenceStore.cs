@@ -22,11 +22,13 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly TimeSpan _ttl;
+    private readonly TimeSpan _grace;
     private readonly RedisValue _ttlMilliseconds;
     private readonly RedisValue _graceMilliseconds;
     private readonly RedisValue _lastSeenRetentionMilliseconds;
     private readonly int _batchSize;
     private readonly ConcurrentDictionary<string, LocalConnection> _local = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalGrace> _graces = new(StringComparer.Ordinal);
     private readonly string?[] _epochs;
     private readonly int[] _restoring;
     private readonly HeartbeatBatcher _heartbeats;
@@ -72,6 +74,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         _logger = logger;
         _ttl = presenceOptions.ConnectionTtl;
         _ttlMilliseconds = (long)_ttl.TotalMilliseconds;
+        _grace = presenceOptions.OfflineGracePeriod;
 
         // Rounded up, so a sub-millisecond grace period still parks the user instead of reporting at once.
         _graceMilliseconds = presenceOptions.OfflineGracePeriod > TimeSpan.Zero ? (long)Math.Ceiling(presenceOptions.OfflineGracePeriod.TotalMilliseconds) : 0;
@@ -125,9 +128,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         }
 
         var shard = _keys.ShardOf(userId);
-        var result = await EvaluateAsync(
-            "remove a connection", RedisScripts.Disconnect, _keys.ForShard(shard), [RedisPresenceKeys.Member(userId, connectionId), userId, _graceMilliseconds, Clock()]).ConfigureAwait(false);
-        return (int)result == 1 ? PresenceChange.WentOffline : PresenceChange.None;
+        return await DisconnectAsync(shard, RedisPresenceKeys.Member(userId, connectionId), userId, "remove a connection").ConfigureAwait(false);
     }
 
     public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -392,6 +393,19 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     {
         var now = _timeProvider.GetTimestamp();
         var inUse = new bool[_keys.ShardCount];
+        foreach (var pair in _graces)
+        {
+            if (_timeProvider.GetElapsedTime(pair.Value.StartedAt, now) < _grace)
+            {
+                inUse[pair.Value.Shard] = true;
+            }
+            else
+            {
+                // Ended: a sweep reports (or reported) it; nothing left to put back.
+                _graces.TryRemove(pair);
+            }
+        }
+
         foreach (var pair in _local)
         {
             if (IsLive(pair.Value, now))
@@ -570,10 +584,26 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             }
             while (index < live.Count);
 
+            // Grace periods after the connections: a user whose connection came back is online, not in grace.
+            var graces = _graces.Where(g => g.Value.Shard == shard && _timeProvider.GetElapsedTime(g.Value.StartedAt, now) < _grace).ToList();
+            foreach (var chunk in graces.Chunk(RestoreChunkSize))
+            {
+                var args = new RedisValue[2 * chunk.Length];
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    args[2 * i] = chunk[i].Key;
+                    args[(2 * i) + 1] = chunk[i].Value.DisconnectedAtMilliseconds;
+                }
+
+                var result = (RedisResult[])(await EvaluateAsync("re-register grace periods", RedisScripts.RestoreGraces, keys, args).ConfigureAwait(false))!;
+                consistent &= epoch == (string?)result[0];
+                restored += (int)result[1];
+            }
+
             // A disconnect that raced the restore may have been undone by it: undo the restore instead.
             foreach (var (entry, _) in live.Where(static e => e.Entry.Removed))
             {
-                await EvaluateAsync("re-register live connections", RedisScripts.Disconnect, keys, [entry.Member, entry.User, _graceMilliseconds, Clock()]).ConfigureAwait(false);
+                await DisconnectAsync(shard, entry.Member, entry.UserId, "re-register live connections").ConfigureAwait(false);
             }
 
             // With mixed epochs the shard was reset again mid-way; keep the old one so the next check repeats.
@@ -591,6 +621,23 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         finally
         {
             Volatile.Write(ref _restoring[shard], 0);
+        }
+    }
+
+    /// <summary>Runs the disconnect script; remembers a grace period it started, for a restore after data loss.</summary>
+    private async Task<PresenceChange> DisconnectAsync(int shard, RedisValue member, string userId, string operation)
+    {
+        var result = (RedisResult[])(await EvaluateAsync(
+            operation, RedisScripts.Disconnect, _keys.ForShard(shard), [member, userId, _graceMilliseconds, Clock()]).ConfigureAwait(false))!;
+        switch ((int)result[0])
+        {
+            case 1:
+                return PresenceChange.WentOffline;
+            case 2:
+                _graces[userId] = new LocalGrace(shard, (long)result[1], _timeProvider.GetTimestamp());
+                return PresenceChange.None;
+            default:
+                return PresenceChange.None;
         }
     }
 

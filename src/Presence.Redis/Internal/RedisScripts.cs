@@ -78,21 +78,21 @@ internal static class RedisScripts
     /// <summary>
     /// Disconnect. ARGV: member, userId, graceMs, clock. With a grace period the last connection's
     /// removal parks the user in <c>grace</c> (scored with the disconnect time) instead of taking them offline.
-    /// Returns 1 when the user went offline else 0.
+    /// Returns {0} when nothing changed, {1} when the user went offline, {2, disconnect time ms} when a grace period started.
     /// </summary>
     public const string Disconnect = Prelude + """
         if redis.call('ZREM', KEYS[1], ARGV[1]) == 0
            or redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then
-          return 0
+          return {0}
         end
         local now = now_ms(ARGV[4])
         if tonumber(ARGV[3]) > 0 then
           redis.call('HSET', KEYS[2], ARGV[2], 0)
           redis.call('ZADD', KEYS[4], now, ARGV[2])
-          return 0
+          return {2, now}
         end
         went_offline(ARGV[2], now)
-        return 1
+        return {1}
         """;
 
     /// <summary>
@@ -154,6 +154,24 @@ internal static class RedisScripts
             if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1) == 1 then
               redis.call('ZREM', KEYS[4], ARGV[i + 1])
             end
+            restored = restored + 1
+          end
+        end
+        return {e, restored}
+        """;
+
+    /// <summary>
+    /// Puts back the grace periods a node started, after the shard lost its data, so those users are
+    /// still reported offline when the period ends. ARGV: pairs userId, disconnect time ms. A user who
+    /// is online again (a connection was restored or registered first) is left alone.
+    /// Returns {shard epoch, number put back}.
+    /// </summary>
+    public const string RestoreGraces = Prelude + """
+        local e = epoch(KEYS[3])
+        local restored = 0
+        for i = 1, #ARGV, 2 do
+          if redis.call('HSETNX', KEYS[2], ARGV[i], 0) == 1 then
+            redis.call('ZADD', KEYS[4], 'NX', ARGV[i + 1], ARGV[i])
             restored = restored + 1
           end
         end

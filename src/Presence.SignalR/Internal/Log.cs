@@ -24,4 +24,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, EventName = "ConnectionTracked", Level = LogLevel.Debug,
         Message = "Presence tracks connection {ConnectionId} of user {UserId}; {VisibleCount} visible users are online.")]
     public static partial void ConnectionTracked(ILogger logger, string connectionId, string userId, int visibleCount);
+
+    [LoggerMessage(EventId = 3006, EventName = "RateLimitExceeded", Level = LogLevel.Debug,
+        Message = "Presence refused {Method} from connection {ConnectionId}: rate limit exceeded.")]
+    public static partial void RateLimitExceeded(ILogger logger, string connectionId, string method);
+
+    [LoggerMessage(EventId = 3007, EventName = "Subscribed", Level = LogLevel.Debug,
+        Message = "Connection {ConnectionId} of user {UserId} subscribed to {AuthorizedCount} of the {RequestedCount} users it asked for.")]
+    public static partial void Subscribed(ILogger logger, string connectionId, string userId, int authorizedCount, int requestedCount);
 }

@@ -1,55 +1,56 @@
+using Microsoft.AspNetCore.SignalR;
+
 namespace Presence.SignalR.Internal;
 
 /// <summary>
 /// What the presence filter leaves in <c>HubCallerContext.Items</c> for one connection: whom it
-/// tracks (or that it deliberately ignores an anonymous connection), so ping and disconnect need no
-/// service lookup and can tell "not tracked" from "presence not attached".
+/// tracks (or that it deliberately ignores an anonymous connection), its rate limits and its
+/// subscriptions, so hub methods need no service lookup and can tell "not tracked" from
+/// "presence not attached".
 /// </summary>
+#pragma warning disable CA1001 // The gate is a SemaphoreSlim whose wait handle is never used: nothing to release, and an invocation may still hold it after the connection closed.
 internal sealed class PresenceConnection
+#pragma warning restore CA1001
 {
     public static readonly object ItemKey = new();
 
-    private static readonly PresencePingResult s_succeeded = new(true);
-    private static readonly PresencePingResult s_notTracked = new(false);
-
-    private readonly IPresenceTracker? _tracker;
-
-    private PresenceConnection(string? userId, IPresenceTracker? tracker)
+    public PresenceConnection(
+        PresenceHubCommands commands,
+        string? userId,
+        string connectionId,
+        IGroupManager? groups,
+        TokenBucket? pingLimit,
+        TokenBucket? subscribeLimit,
+        TokenBucket? statusLimit)
     {
+        Commands = commands;
         UserId = userId;
-        _tracker = tracker;
+        ConnectionId = connectionId;
+        Groups = groups;
+        PingLimit = pingLimit;
+        SubscribeLimit = subscribeLimit;
+        StatusLimit = statusLimit;
     }
 
-    public static PresenceConnection Anonymous { get; } = new(null, null);
+    public PresenceHubCommands Commands { get; }
 
     /// <summary>The tracked user, or <see langword="null"/> for an ignored anonymous connection.</summary>
     public string? UserId { get; }
 
-    public static PresenceConnection Tracked(string userId, IPresenceTracker tracker) => new(userId, tracker);
+    public string ConnectionId { get; }
 
-    public ValueTask<PresencePingResult> PingAsync(string connectionId)
-    {
-        if (UserId is null || _tracker is null)
-        {
-            return new(s_notTracked);
-        }
+    /// <summary>The hub's group manager (the hub context's, so it outlives the transient hub instance).</summary>
+    public IGroupManager? Groups { get; }
 
-        // The lease must be refreshed even when the caller's connection is aborted mid-ping.
-#pragma warning disable CA2012 // Reading Result of a completed ValueTask once is the documented safe pattern.
-        var pending = _tracker.PingAsync(UserId, connectionId, CancellationToken.None);
-        if (pending.IsCompletedSuccessfully)
-        {
-            _ = pending.Result;
-            return new(s_succeeded);
-        }
-#pragma warning restore CA2012
+    public TokenBucket? PingLimit { get; }
 
-        return AwaitPingAsync(pending);
-    }
+    public TokenBucket? SubscribeLimit { get; }
 
-    private static async ValueTask<PresencePingResult> AwaitPingAsync(ValueTask<PresenceChange> pending)
-    {
-        await pending.ConfigureAwait(false);
-        return s_succeeded;
-    }
+    public TokenBucket? StatusLimit { get; }
+
+    /// <summary>The users this connection subscribed to; read and written only while holding <see cref="WatchGate"/>.</summary>
+    public HashSet<string> Watched { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Serializes subscribe and unsubscribe, so the watched set and group membership never disagree.</summary>
+    public SemaphoreSlim WatchGate { get; } = new(1, 1);
 }

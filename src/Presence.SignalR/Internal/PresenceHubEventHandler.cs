@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace Presence.SignalR.Internal;
 
 /// <summary>
-/// Sends presence events to the interested clients of <typeparamref name="THub"/>: one send per
-/// audience kind (users, groups, or everyone), never one per user. <see cref="IHubContext{THub}"/>
-/// reaches the audience on every node when a backplane is configured.
+/// Sends presence events to the interested clients of <typeparamref name="THub"/> and to the
+/// connections that subscribed to the user: one send per audience kind (users, groups, or everyone),
+/// never one per user. <see cref="IHubContext{THub}"/> reaches them on every node when a backplane
+/// is configured.
 /// </summary>
 /// <typeparam name="THub">The hub whose clients hear the events.</typeparam>
 internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext, IInterestResolver interestResolver) : IPresenceEventHandler
@@ -23,6 +24,9 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
             case UserOffline offline:
                 message = (PresenceHubMethods.Offline, new PresenceOfflineMessage(offline.UserId, timestamp, FormatReason(offline.Reason)));
                 break;
+            case UserStatusChanged changed:
+                message = (PresenceHubMethods.Status, new PresenceStatusMessage(changed.UserId, changed.Status, timestamp));
+                break;
             default:
                 return;
         }
@@ -31,6 +35,7 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
         var clients = hubContext.Clients;
         if (audience.IsEveryone)
         {
+            // Subscribers are connected clients too: they hear this once, not twice.
             await clients.All.SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -40,10 +45,10 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
             await clients.Users(audience.UserIds).SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
         }
 
-        if (audience.Groups.Count > 0)
-        {
-            await clients.Groups(audience.Groups).SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
-        }
+        // The watch group rides along with the audience's groups in the same send.
+        var watchGroup = PresenceWatchGroups.For(presenceEvent.UserId);
+        var groups = audience.Groups.Count == 0 ? clients.Group(watchGroup) : clients.Groups([.. audience.Groups, watchGroup]);
+        await groups.SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
     }
 
     private static string FormatReason(OfflineReason reason) => reason switch

@@ -7,9 +7,11 @@ namespace Presence.SignalR.Internal;
 /// <summary>
 /// Connect and disconnect for every hub presence is attached to: refuses anonymous or invalid users,
 /// registers the connection, sends <c>presence:bulk-online</c>, and always removes what it registered.
+/// Watch-group memberships need no cleanup: SignalR drops a closed connection from all its groups.
 /// </summary>
 internal sealed class PresenceHubFilter(
     IPresenceTracker tracker,
+    PresenceHubCommands commands,
     IOptions<PresenceSignalROptions> options,
     ILogger<PresenceHubFilter> logger) : IHubFilter
 {
@@ -28,7 +30,7 @@ internal sealed class PresenceHubFilter(
                     "Presence requires an authenticated user: the connection has no user identifier. Send an access token, or set PresenceSignalROptions.IgnoreAnonymousConnections.");
             }
 
-            caller.Items[PresenceConnection.ItemKey] = PresenceConnection.Anonymous;
+            caller.Items[PresenceConnection.ItemKey] = commands.Anonymous(caller.ConnectionId);
             await next(context).ConfigureAwait(false);
             return;
         }
@@ -48,10 +50,13 @@ internal sealed class PresenceHubFilter(
         {
             // Not the connection's token: once started, registration and the fan-out must complete.
             await tracker.ConnectAsync(userId, caller.ConnectionId, CancellationToken.None).ConfigureAwait(false);
-            caller.Items[PresenceConnection.ItemKey] = PresenceConnection.Tracked(userId, tracker);
-            var visible = await tracker.GetVisibleOnlineUsersAsync(userId, CancellationToken.None).ConfigureAwait(false);
-            await context.Hub.Clients.Caller.SendAsync(
-                PresenceHubMethods.BulkOnline, new PresenceBulkOnlineMessage(visible), CancellationToken.None).ConfigureAwait(false);
+            // Hub.Groups is the hub context's group manager, so keeping it beyond this hub instance is safe.
+            caller.Items[PresenceConnection.ItemKey] = commands.Track(userId, caller.ConnectionId, context.Hub.Groups);
+
+            // One store read gives both the online list and the statuses.
+            var visible = await tracker.GetVisiblePresenceAsync(userId, CancellationToken.None).ConfigureAwait(false);
+            var message = new PresenceBulkOnlineMessage([.. visible.Select(static p => p.UserId)], PresenceMaps.Statuses(visible));
+            await context.Hub.Clients.Caller.SendAsync(PresenceHubMethods.BulkOnline, message, CancellationToken.None).ConfigureAwait(false);
             Log.ConnectionTracked(logger, caller.ConnectionId, userId, visible.Count);
         }
         catch (Exception exception)

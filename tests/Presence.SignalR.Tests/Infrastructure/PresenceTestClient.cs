@@ -15,7 +15,7 @@ internal sealed class PresenceTestClient : IAsyncDisposable
     {
         Connection = connection;
         UserId = userId;
-        foreach (var method in new[] { PresenceHubMethods.Online, PresenceHubMethods.Offline, PresenceHubMethods.BulkOnline })
+        foreach (var method in new[] { PresenceHubMethods.Online, PresenceHubMethods.Offline, PresenceHubMethods.BulkOnline, PresenceHubMethods.Status })
         {
             connection.On<JsonElement>(method, payload => _messages.Writer.TryWrite(new ReceivedMessage(method, payload)));
         }
@@ -83,6 +83,25 @@ internal sealed class PresenceTestClient : IAsyncDisposable
     public bool TryPeekPending(out ReceivedMessage? message) => _messages.Reader.TryPeek(out message);
 
     public Task<JsonElement> PingAsync() => Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Ping);
+
+    public Task<JsonElement> SetStatusAsync(string? status) =>
+        Connection.InvokeAsync<JsonElement>(PresenceHubMethods.SetStatus, new { status });
+
+    public Task<JsonElement> SubscribeAsync(params string?[] userIds) =>
+        Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Subscribe, new { userIds });
+
+    public Task<JsonElement> UnsubscribeAsync(params string?[] userIds) =>
+        Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Unsubscribe, new { userIds });
+
+    /// <summary>
+    /// Proves nothing else is queued: <paramref name="barrierUserId"/>'s event was sent after everything
+    /// the test wants to rule out, so it must be the very next message.
+    /// </summary>
+    public async Task ExpectNothingBeforeAsync(string method, string barrierUserId)
+    {
+        var message = await NextAsync();
+        Assert.True(message.Method == method && message.UserId == barrierUserId, $"{UserId} expected nothing before {method} about {barrierUserId}, got {message}.");
+    }
 
     public Task<Exception?> WaitClosedAsync() => Closed.WaitAsync(Timeouts.Default);
 

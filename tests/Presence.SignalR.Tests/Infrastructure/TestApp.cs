@@ -31,14 +31,17 @@ internal sealed class TestApp : IAsyncDisposable
 
     public IPresenceStore Store => _app.Services.GetRequiredService<IPresenceStore>();
 
-    /// <summary>Starts the demo exactly as Program.cs does, with optional configuration and clock.</summary>
+    /// <summary>
+    /// Starts the demo exactly as Program.cs does, with optional configuration and clock. The demo's
+    /// appsettings.json sets a 5 s offline grace period; tests get none unless they set one, so an
+    /// offline event follows a disconnect at once.
+    /// </summary>
     public static Task<TestApp> StartDemoAsync(IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
     {
         var builder = DemoApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"], RepoPaths.DemoContentRoot);
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
+        merged.TryAdd("Presence:OfflineGracePeriod", "00:00:00");
+        builder.Configuration.AddInMemoryCollection(merged);
 
         if (timeProvider is not null)
         {
@@ -70,6 +73,18 @@ internal sealed class TestApp : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, new Uri(address));
+    }
+
+    /// <summary>GET <paramref name="path"/> with <paramref name="accessToken"/> as the bearer token.</summary>
+    public async Task<HttpResponseMessage> GetWithTokenAsync(string path, string? accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new("Bearer", accessToken);
+        }
+
+        return await Http.SendAsync(request);
     }
 
     public async Task<string> IssueTokenAsync(string userId, string? team)

@@ -1,0 +1,202 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Presence.SignalR.Internal;
+
+/// <summary>
+/// The client-to-server half of the contract (ping, set-status, subscribe, unsubscribe) for every
+/// hub presence is attached to. Bad input and floods get a <see cref="HubException"/> whose message
+/// reaches the client; the connection stays open and nothing changes.
+/// </summary>
+internal sealed class PresenceHubCommands(
+    IPresenceTracker tracker,
+    ISubscriptionAuthorizer authorizer,
+    IOptions<PresenceSignalROptions> options,
+    TimeProvider timeProvider,
+    ILogger<PresenceHubCommands> logger)
+{
+    private static readonly PresencePingResult s_pinged = new(true);
+    private static readonly PresencePingResult s_notTracked = new(false);
+    private static readonly PresenceResult s_succeeded = new(true);
+    private static readonly PresenceResult s_failed = new(false);
+
+    private readonly PresenceSignalROptions _options = options.Value;
+
+    public PresenceConnection Anonymous(string connectionId) => new(this, null, connectionId, null, null, null, null);
+
+    public PresenceConnection Track(string userId, string connectionId, IGroupManager groups) => new(
+        this, userId, connectionId, groups, NewBucket(_options.PingRateLimit), NewBucket(_options.SubscribeRateLimit), NewBucket(_options.StatusRateLimit));
+
+    public ValueTask<PresencePingResult> PingAsync(PresenceConnection connection)
+    {
+        if (connection.UserId is not { } userId)
+        {
+            return new(s_notTracked);
+        }
+
+        Admit(connection, connection.PingLimit, PresenceHubMethods.Ping);
+
+        // The lease must be refreshed even when the caller's connection is aborted mid-ping.
+#pragma warning disable CA2012 // Reading Result of a completed ValueTask once is the documented safe pattern.
+        var pending = tracker.PingAsync(userId, connection.ConnectionId, CancellationToken.None);
+        if (pending.IsCompletedSuccessfully)
+        {
+            _ = pending.Result;
+            return new(s_pinged);
+        }
+#pragma warning restore CA2012
+
+        return AwaitPingAsync(pending);
+    }
+
+    public async ValueTask<PresenceResult> SetStatusAsync(PresenceConnection connection, PresenceSetStatusRequest? request)
+    {
+        if (connection.UserId is not { } userId)
+        {
+            return s_failed;
+        }
+
+        Admit(connection, connection.StatusLimit, PresenceHubMethods.SetStatus);
+        var status = request?.Status;
+        var problem = status is null
+            ? """the status is missing: send one argument { "status": "away" }."""
+            : PresenceStatus.Validate(status);
+        if (problem is not null)
+        {
+            throw new HubException($"'{PresenceHubMethods.SetStatus}' refused: {problem} Nothing changed.");
+        }
+
+        if (await tracker.SetStatusAsync(userId, status!, CancellationToken.None).ConfigureAwait(false))
+        {
+            return s_succeeded;
+        }
+
+        // "Not changed" is success when the status already was the one asked for; it is a failure
+        // when the store no longer holds a live connection of the user (the lease expired).
+        var presence = await tracker.GetPresenceAsync([userId], CancellationToken.None).ConfigureAwait(false);
+        var current = presence.Count == 1 && presence[0].IsOnline ? presence[0].Status ?? PresenceStatus.Available : null;
+        return string.Equals(current, status, StringComparison.Ordinal) ? s_succeeded : s_failed;
+    }
+
+    public async ValueTask<PresenceSubscribeResult> SubscribeAsync(PresenceConnection connection, PresenceSubscriptionRequest? request)
+    {
+        var (userId, groups) = RequireTracked(connection, PresenceHubMethods.Subscribe);
+        Admit(connection, connection.SubscribeLimit, PresenceHubMethods.Subscribe);
+        var requested = ValidateUserIds(request, PresenceHubMethods.Subscribe);
+        var authorized = requested.Count == 0
+            ? []
+            : await authorizer.AuthorizeAsync(userId, requested, CancellationToken.None).ConfigureAwait(false);
+
+        await connection.WatchGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var added = authorized.Where(id => !connection.Watched.Contains(id)).ToList();
+            var total = connection.Watched.Count + added.Count;
+            if (total > _options.MaxSubscriptionSize)
+            {
+                throw new HubException(
+                    $"'{PresenceHubMethods.Subscribe}' refused: this connection would watch {total} users; at most {_options.MaxSubscriptionSize} are allowed "
+                    + $"({nameof(PresenceSignalROptions)}.{nameof(PresenceSignalROptions.MaxSubscriptionSize)}). Unsubscribe from some first. Nothing changed.");
+            }
+
+            // Recorded before joining, so an unsubscribe after a partial failure still leaves every group joined.
+            connection.Watched.UnionWith(added);
+            await Task.WhenAll(added.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceWatchGroups.For(id), CancellationToken.None)))
+                .ConfigureAwait(false);
+            Log.Subscribed(logger, connection.ConnectionId, userId, authorized.Count, requested.Count);
+        }
+        finally
+        {
+            connection.WatchGate.Release();
+        }
+
+        if (authorized.Count == 0)
+        {
+            return new PresenceSubscribeResult([]);
+        }
+
+        // Read after joining: an event decided from here on reaches the connection through the group,
+        // and one decided before is already reflected in this read.
+        var presence = await tracker.GetPresenceAsync([.. authorized], CancellationToken.None).ConfigureAwait(false);
+        return new PresenceSubscribeResult(PresenceMaps.OnlineIds(presence), PresenceMaps.Statuses(presence), PresenceMaps.LastSeen(presence));
+    }
+
+    public async ValueTask<PresenceResult> UnsubscribeAsync(PresenceConnection connection, PresenceSubscriptionRequest? request)
+    {
+        var (_, groups) = RequireTracked(connection, PresenceHubMethods.Unsubscribe);
+        Admit(connection, connection.SubscribeLimit, PresenceHubMethods.Unsubscribe);
+        var requested = ValidateUserIds(request, PresenceHubMethods.Unsubscribe);
+
+        await connection.WatchGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var removed = requested.Where(connection.Watched.Remove).ToList();
+            await Task.WhenAll(removed.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceWatchGroups.For(id), CancellationToken.None)))
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.WatchGate.Release();
+        }
+
+        return s_succeeded;
+    }
+
+    private static (string UserId, IGroupManager Groups) RequireTracked(PresenceConnection connection, string method) =>
+        connection is { UserId: { } userId, Groups: { } groups }
+            ? (userId, groups)
+            : throw new HubException($"'{method}' refused: this connection has no authenticated user, so it cannot watch anyone.");
+
+    private static async ValueTask<PresencePingResult> AwaitPingAsync(ValueTask<PresenceChange> pending)
+    {
+        await pending.ConfigureAwait(false);
+        return s_pinged;
+    }
+
+    private List<string> ValidateUserIds(PresenceSubscriptionRequest? request, string method)
+    {
+        if (request?.UserIds is not { } userIds)
+        {
+            throw new HubException($$"""'{{method}}' refused: the userIds are missing: send one argument { "userIds": ["alice", ...] }.""");
+        }
+
+        if (userIds.Count > _options.MaxSubscriptionSize)
+        {
+            throw new HubException(
+                $"'{method}' refused: {userIds.Count} user ids were sent; at most {_options.MaxSubscriptionSize} are allowed per call "
+                + $"({nameof(PresenceSignalROptions)}.{nameof(PresenceSignalROptions.MaxSubscriptionSize)}). Nothing changed.");
+        }
+
+        var distinct = new List<string>(userIds.Count);
+        var seen = new HashSet<string>(userIds.Count, StringComparer.Ordinal);
+        for (var i = 0; i < userIds.Count; i++)
+        {
+            if (PresenceId.Validate(userIds[i]) is { } problem)
+            {
+                throw new HubException($"'{method}' refused: userIds[{i}] is invalid. {problem} Nothing changed.");
+            }
+
+            if (seen.Add(userIds[i]))
+            {
+                distinct.Add(userIds[i]);
+            }
+        }
+
+        return distinct;
+    }
+
+    private void Admit(PresenceConnection connection, TokenBucket? limit, string method)
+    {
+        if (limit is null || limit.TryTake())
+        {
+            return;
+        }
+
+        Log.RateLimitExceeded(logger, connection.ConnectionId, method);
+        throw new HubException(
+            $"'{method}' refused: rate limit exceeded (at most {limit.Capacity} calls per {limit.Window} per connection). Slow down; the connection stays open.");
+    }
+
+    private TokenBucket? NewBucket(int permits) => permits > 0 ? new TokenBucket(permits, _options.RateLimitWindow, timeProvider) : null;
+}

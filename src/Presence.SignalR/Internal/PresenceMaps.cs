@@ -1,0 +1,49 @@
+namespace Presence.SignalR.Internal;
+
+/// <summary>Builds the optional per-user maps of bulk-online and the subscribe reply from one presence read.</summary>
+internal static class PresenceMaps
+{
+    /// <summary>The non-default statuses of the online users, or <see langword="null"/> when everyone is <c>available</c>.</summary>
+    public static IReadOnlyDictionary<string, string>? Statuses(IReadOnlyList<UserPresence> users)
+    {
+        Dictionary<string, string>? statuses = null;
+        foreach (var user in users)
+        {
+            if (user.IsOnline && user.Status is { } status && !string.Equals(status, PresenceStatus.Available, StringComparison.Ordinal))
+            {
+                (statuses ??= new(StringComparer.Ordinal))[user.UserId] = status;
+            }
+        }
+
+        return statuses;
+    }
+
+    /// <summary>The last-seen times of the offline users the store remembers, or <see langword="null"/> when there is none.</summary>
+    public static IReadOnlyDictionary<string, string>? LastSeen(IReadOnlyList<UserPresence> users)
+    {
+        Dictionary<string, string>? lastSeen = null;
+        foreach (var user in users)
+        {
+            if (!user.IsOnline && user.LastSeen is { } seen)
+            {
+                (lastSeen ??= new(StringComparer.Ordinal))[user.UserId] = PresenceTimestamp.Format(seen);
+            }
+        }
+
+        return lastSeen;
+    }
+
+    public static IReadOnlyList<string> OnlineIds(IReadOnlyList<UserPresence> users)
+    {
+        var online = new List<string>(users.Count);
+        foreach (var user in users)
+        {
+            if (user.IsOnline)
+            {
+                online.Add(user.UserId);
+            }
+        }
+
+        return online;
+    }
+}
