@@ -54,7 +54,6 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         // hosts, more than half of a heartbeat's budget; Environment.TickCount64 reads the same
         // monotonic clock at millisecond resolution for a few nanoseconds. The lease gets one coarse
         // tick of slack so it never ends early. Any other TimeProvider (tests, custom clocks) is used as is.
-        // Offline times are kept in the same units and turned into UTC only when read.
         _coarseClock = ReferenceEquals(timeProvider, TimeProvider.System);
         _ttl = ToClockUnits(value.ConnectionTtl) + (_coarseClock ? CoarseClockSlackMilliseconds : 0);
         _grace = value.OfflineGracePeriod > TimeSpan.Zero ? ToClockUnits(value.OfflineGracePeriod) : 0;
@@ -85,7 +84,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             }
 
             RemoveLocked(entry);
-            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, Now(), disconnected: true));
+            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, Now(), _timeProvider.GetUtcNow(), disconnected: true));
         }
     }
 
@@ -137,10 +136,11 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     processed++;
                     removedConnections++;
                     var leaseEnd = head.Deadline;
+                    var leaseEndUtc = utcNow - ToTimeSpan(now - leaseEnd);
                     RemoveLocked(head);
-                    if (ConnectionGoneLocked(head.User, leaseEnd, disconnected: false) == PresenceChange.WentOffline)
+                    if (ConnectionGoneLocked(head.User, leaseEnd, leaseEndUtc, disconnected: false) == PresenceChange.WentOffline)
                     {
-                        (swept ??= []).Add(new SweptUser(head.UserId, OfflineReason.Expired, ToUtc(leaseEnd, now, utcNow)));
+                        (swept ??= []).Add(new SweptUser(head.UserId, OfflineReason.Expired, leaseEndUtc));
                     }
                 }
 
@@ -154,8 +154,8 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
                     processed++;
                     shard.Grace.Unlink(user);
-                    GoOfflineLocked(user, user.OfflineAt);
-                    (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, ToUtc(user.OfflineAt, now, utcNow)));
+                    GoOfflineLocked(user, user.OfflineAt, user.LastSeen);
+                    (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, user.LastSeen));
                 }
             }
         }
@@ -229,7 +229,6 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
         var distinct = DistinctValid(userIds);
-        var now = Now();
         var utcNow = _timeProvider.GetUtcNow();
         var result = new List<UserPresence>(distinct.Count);
         foreach (var userId in distinct)
@@ -246,8 +245,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     else if (user.State == UserState.Offline)
                     {
                         // Forgotten exactly at the end of the retention, whether or not a sweep has pruned the entry yet.
-                        var elapsed = ToTimeSpan(Math.Max(0, now - user.OfflineAt));
-                        DateTimeOffset? lastSeen = elapsed < _lastSeenRetention ? utcNow - elapsed : null;
+                        DateTimeOffset? lastSeen = utcNow - user.LastSeen < _lastSeenRetention ? user.LastSeen : null;
                         presence = new UserPresence(userId, false, null, lastSeen, 0);
                     }
                 }
@@ -337,8 +335,6 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     private TimeSpan ToTimeSpan(long clockUnits) => _coarseClock
         ? TimeSpan.FromMilliseconds(clockUnits)
         : TimeSpan.FromTicks((long)((Int128)clockUnits * TimeSpan.TicksPerSecond / _timeProvider.TimestampFrequency));
-
-    private DateTimeOffset ToUtc(long clockTime, long now, DateTimeOffset utcNow) => utcNow - ToTimeSpan(now - clockTime);
 
     private bool IsOnline(string userId) => _users.TryGetValue(userId, out var user) && user.IsOnline;
 
@@ -451,8 +447,9 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     /// <summary>A connection of the user was removed. Caller holds the shard's gate.</summary>
     /// <param name="user">The connection's user.</param>
     /// <param name="at">When: now for a disconnect, the end of the lease for an expiry (clock units).</param>
+    /// <param name="atUtc">The same instant in UTC: the user's last-seen time if they go offline.</param>
     /// <param name="disconnected">A disconnect, which starts the grace period; an expiry never does.</param>
-    private PresenceChange ConnectionGoneLocked(UserEntry user, long at, bool disconnected)
+    private PresenceChange ConnectionGoneLocked(UserEntry user, long at, DateTimeOffset atUtc, bool disconnected)
     {
         if (--user.ConnectionCount > 0)
         {
@@ -463,20 +460,22 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         if (disconnected && _grace > 0)
         {
             user.OfflineAt = at;
+            user.LastSeen = atUtc;
             user.State = UserState.Grace;
             user.Shard.Grace.Append(user, at + _grace);
             return PresenceChange.None;
         }
 
-        GoOfflineLocked(user, at);
+        GoOfflineLocked(user, at, atUtc);
         return PresenceChange.WentOffline;
     }
 
     /// <summary>The user is offline: drop the status, remember when they were last seen. Caller holds the shard's gate.</summary>
-    private void GoOfflineLocked(UserEntry user, long offlineAt)
+    private void GoOfflineLocked(UserEntry user, long offlineAt, DateTimeOffset lastSeen)
     {
         user.Status = null;
         user.OfflineAt = offlineAt;
+        user.LastSeen = lastSeen;
         user.State = UserState.Offline;
 
         // Offline times of expiries lag those of disconnects, so the list may get a deadline out of

@@ -18,6 +18,12 @@ internal sealed class UserEntry(string userId, ExpiryShard shard) : ExpiryNode
     /// <summary>When the user went offline, or the grace period started (store clock units); meaningful in <see cref="UserState.Grace"/> and <see cref="UserState.Offline"/>.</summary>
     public long OfflineAt;
 
+    /// <summary>
+    /// <see cref="OfflineAt"/> in UTC, read from the time provider when it happened (not derived from the
+    /// coarse clock), so it matches the timestamp of the offline event the tracker publishes.
+    /// </summary>
+    public DateTimeOffset LastSeen;
+
     /// <summary>Online: a live connection, or inside the grace period. Safe to read without the gate (an int-sized read is atomic).</summary>
     public bool IsOnline => State is UserState.Online or UserState.Grace;
 }
