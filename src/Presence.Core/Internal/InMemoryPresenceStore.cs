@@ -4,35 +4,38 @@ using Microsoft.Extensions.Options;
 namespace Presence.Internal;
 
 /// <summary>
-/// The default <see cref="IPresenceStore"/>: one process, no global lock. Each user has its own
-/// lock for connect/disconnect transitions; leases live in sharded expiry lists so a heartbeat is
-/// an O(1), allocation-free move and a sweep touches only what expired.
+/// The default <see cref="IPresenceStore"/>: one process, no global lock. Users are spread over
+/// shards by a hash of their id; a shard's one lock guards its users, all their connections, and
+/// the lists that expire them, so a transition is one lock section and a heartbeat is an O(1),
+/// allocation-free move. Sweeps touch only what expired.
 /// </summary>
 /// <remarks>
-/// Lock order, where both are taken: the user's gate, then the shard's gate. Grace periods live in
-/// their own shards: every grace deadline is "now + grace", so those lists stay sorted too.
+/// A user's entry stays in the user map while they are offline, holding their last-seen time, until
+/// the last-seen retention ends: a reload (offline, then online) then allocates nothing and writes
+/// the user map not at all. Store-wide counts are summed from per-shard counts kept under the shard
+/// locks, so no counter's cache line bounces between cores on every connect and disconnect.
 /// </remarks>
 internal sealed class InMemoryPresenceStore : IPresenceStore
 {
+    /// <summary>A power of two; with a handful of cores two writers rarely meet on one lock.</summary>
     private const int ShardCount = 64;
 
     /// <summary>Environment.TickCount64 advances in steps of up to 15.6 ms (Windows) or 10 ms (Linux at HZ=100).</summary>
     private const long CoarseClockSlackMilliseconds = 16;
 
-    private readonly ConcurrentDictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<KeyValuePair<string, DateTimeOffset>> _lastSeenOrder = new();
-    private readonly Lock _pruneGate = new();
+    // The maps' default of one lock stripe per core makes two writers collide often on a small machine.
+    private readonly ConcurrentDictionary<string, UserEntry> _users = new(concurrencyLevel: ShardCount, capacity: 1024);
+    private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(concurrencyLevel: ShardCount, capacity: 1024);
     private readonly ExpiryShard[] _shards = NewShards();
-    private readonly ExpiryShard[] _graceShards = NewShards();
     private readonly TimeProvider _timeProvider;
     private readonly bool _coarseClock;
     private readonly long _ttl;
     private readonly long _grace;
+    private readonly long _retention;
     private readonly TimeSpan _lastSeenRetention;
-    private long _onlineUsers;
-    private long _liveConnections;
+
+    /// <summary>Users online or remembered offline. Changes only when a user first appears or is forgotten, so it is not contended.</summary>
+    private long _knownUsers;
     private int _nextSweepShard;
 
     public InMemoryPresenceStore(IOptions<PresenceOptions> options, TimeProvider timeProvider)
@@ -54,7 +57,8 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         _coarseClock = ReferenceEquals(timeProvider, TimeProvider.System);
         _ttl = ToClockUnits(value.ConnectionTtl) + (_coarseClock ? CoarseClockSlackMilliseconds : 0);
         _grace = value.OfflineGracePeriod > TimeSpan.Zero ? ToClockUnits(value.OfflineGracePeriod) : 0;
-        _lastSeenRetention = value.LastSeenRetention;
+        _lastSeenRetention = value.LastSeenRetention > TimeSpan.Zero ? value.LastSeenRetention : TimeSpan.Zero;
+        _retention = ToClockUnits(_lastSeenRetention);
     }
 
     public ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -66,45 +70,35 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     public ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
-        PresenceId.ThrowIfInvalid(userId);
-        PresenceId.ThrowIfInvalid(connectionId);
-        if (!_connections.TryGetValue(connectionId, out var entry))
+        if (FindOwned(userId, connectionId) is not { } entry)
         {
             return new ValueTask<PresenceChange>(PresenceChange.None);
         }
 
-        ThrowIfOwnedByAnother(entry, userId, connectionId);
-        var user = entry.User;
-        lock (user.Gate)
+        var shard = entry.Shard;
+        lock (shard.Gate)
         {
-            if (entry.Removed)
+            if (!entry.Linked)
             {
-                return new ValueTask<PresenceChange>(PresenceChange.None);
+                return new ValueTask<PresenceChange>(PresenceChange.None); // a sweep or another disconnect took it
             }
 
-            lock (entry.Shard.Gate)
-            {
-                entry.Shard.Unlink(entry);
-            }
-
-            return new ValueTask<PresenceChange>(RemoveLocked(entry, expiredAt: null));
+            RemoveLocked(entry);
+            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, Now(), _timeProvider.GetUtcNow(), disconnected: true));
         }
     }
 
     public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
-        PresenceId.ThrowIfInvalid(userId);
-        PresenceId.ThrowIfInvalid(connectionId);
-        if (_connections.TryGetValue(connectionId, out var entry))
+        if (FindOwned(userId, connectionId) is { } entry)
         {
-            ThrowIfOwnedByAnother(entry, userId, connectionId);
             var shard = entry.Shard;
             lock (shard.Gate)
             {
-                // Not linked means a sweep or a disconnect is taking it away: register it again below.
+                // Not linked means a sweep or a disconnect took it away: register it again below.
                 if (entry.Linked)
                 {
-                    shard.MoveToTail(entry, Now() + _ttl);
+                    shard.Connections.MoveToTail(entry, Now() + _ttl);
                     return new ValueTask<PresenceChange>(PresenceChange.None);
                 }
             }
@@ -118,73 +112,50 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         var now = Now();
         var utcNow = _timeProvider.GetUtcNow();
-        PruneLastSeen(utcNow);
-
         List<SweptUser>? swept = null;
         var processed = 0;
         var removedConnections = 0;
 
         // Start where the previous limited sweep stopped, so no shard starves.
         var start = _nextSweepShard;
-        for (var i = 0; i < ShardCount * 2; i++)
+        for (var i = 0; i < ShardCount; i++)
         {
-            var index = (start + i) % (ShardCount * 2);
-            var shard = index < ShardCount ? _shards[index] : _graceShards[index - ShardCount];
-            while (true)
+            var index = (start + i) % ShardCount;
+            var shard = _shards[index];
+            lock (shard.Gate)
             {
-                ConnectionEntry? head;
-                lock (shard.Gate)
+                ForgetExpiredLocked(shard, now);
+                while (shard.Connections.Head is ConnectionEntry head && head.Deadline <= now)
                 {
-                    head = shard.Head;
-                    if (head is null || head.Deadline > now)
+                    if (processed == maxConnections)
                     {
-                        break;
-                    }
-                }
-
-                if (processed == maxConnections)
-                {
-                    _nextSweepShard = index;
-                    return new ValueTask<SweepResult>(new SweepResult(swept ?? [], removedConnections, hasMore: true));
-                }
-
-                var user = head.User;
-                lock (user.Gate)
-                {
-                    if (head.Removed)
-                    {
-                        continue;
-                    }
-
-                    long deadline;
-                    lock (shard.Gate)
-                    {
-                        // A heartbeat (or a reconnect, for a grace entry) may have won the race since we peeked.
-                        if (!head.Linked || head.Deadline > now)
-                        {
-                            continue;
-                        }
-
-                        deadline = head.Deadline;
-                        shard.Unlink(head);
+                        _nextSweepShard = index;
+                        return new ValueTask<SweepResult>(new SweepResult(swept ?? [], removedConnections, hasMore: true));
                     }
 
                     processed++;
-                    if (head.IsGrace)
+                    removedConnections++;
+                    var leaseEnd = head.Deadline;
+                    var leaseEndUtc = utcNow - ToTimeSpan(now - leaseEnd);
+                    RemoveLocked(head);
+                    if (ConnectionGoneLocked(head.User, leaseEnd, leaseEndUtc, disconnected: false) == PresenceChange.WentOffline)
                     {
-                        head.Removed = true;
-                        user.Grace = null;
-                        ForgetUserLocked(user, head.DisconnectedAt);
-                        (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, head.DisconnectedAt));
-                        continue;
+                        (swept ??= []).Add(new SweptUser(head.UserId, OfflineReason.Expired, leaseEndUtc));
+                    }
+                }
+
+                while (shard.Grace.Head is UserEntry user && user.Deadline <= now)
+                {
+                    if (processed == maxConnections)
+                    {
+                        _nextSweepShard = index;
+                        return new ValueTask<SweepResult>(new SweepResult(swept ?? [], removedConnections, hasMore: true));
                     }
 
-                    removedConnections++;
-                    var leaseEnd = utcNow - ToTimeSpan(now - deadline);
-                    if (RemoveLocked(head, leaseEnd) == PresenceChange.WentOffline)
-                    {
-                        (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Expired, leaseEnd));
-                    }
+                    processed++;
+                    shard.Grace.Unlink(user);
+                    GoOfflineLocked(user, user.OfflineAt, user.LastSeen);
+                    (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, user.LastSeen));
                 }
             }
         }
@@ -214,12 +185,13 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     public ValueTask<IReadOnlyList<string>> GetAllOnlineAsync(CancellationToken cancellationToken = default)
     {
-        var online = new List<string>((int)Math.Min(Volatile.Read(ref _onlineUsers), int.MaxValue));
-        foreach (var pair in _users)
+        var online = new List<string>((int)Math.Min(CountOnlineUsers(), int.MaxValue));
+        foreach (var shard in _shards)
         {
-            if (pair.Value.IsOnline)
+            lock (shard.Gate)
             {
-                online.Add(pair.Key);
+                AddUserIds(online, shard.Online.Head);
+                AddUserIds(online, shard.Grace.Head);
             }
         }
 
@@ -241,9 +213,9 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             return new ValueTask<bool>(false);
         }
 
-        lock (user.Gate)
+        lock (user.Shard.Gate)
         {
-            if (user.Removed || user.ConnectionCount == 0
+            if (user.ConnectionCount == 0
                 || string.Equals(user.Status ?? PresenceStatus.Available, status, StringComparison.Ordinal))
             {
                 return new ValueTask<bool>(false);
@@ -256,26 +228,45 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
-        var cutoff = _timeProvider.GetUtcNow() - _lastSeenRetention;
-        var result = new List<UserPresence>();
-        foreach (var userId in DistinctValid(userIds))
+        var distinct = DistinctValid(userIds);
+        var utcNow = _timeProvider.GetUtcNow();
+        var result = new List<UserPresence>(distinct.Count);
+        foreach (var userId in distinct)
         {
-            if (_users.TryGetValue(userId, out var user) && user.IsOnline)
+            UserPresence? presence = null;
+            if (_users.TryGetValue(userId, out var user))
             {
-                result.Add(new UserPresence(userId, true, Volatile.Read(ref user.Status), null, Math.Max(0, Volatile.Read(ref user.ConnectionCount))));
+                lock (user.Shard.Gate)
+                {
+                    if (user.IsOnline)
+                    {
+                        presence = new UserPresence(userId, true, user.Status, null, user.ConnectionCount);
+                    }
+                    else if (user.State == UserState.Offline)
+                    {
+                        // Forgotten exactly at the end of the retention, whether or not a sweep has pruned the entry yet.
+                        DateTimeOffset? lastSeen = utcNow - user.LastSeen < _lastSeenRetention ? user.LastSeen : null;
+                        presence = new UserPresence(userId, false, null, lastSeen, 0);
+                    }
+                }
             }
-            else
-            {
-                DateTimeOffset? lastSeen = _lastSeen.TryGetValue(userId, out var seen) && seen > cutoff ? seen : null;
-                result.Add(new UserPresence(userId, false, null, lastSeen, 0));
-            }
+
+            result.Add(presence ?? new UserPresence(userId, false, null, null, 0));
         }
 
         return new ValueTask<IReadOnlyList<UserPresence>>(result);
     }
 
-    public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
-        new(new PresenceCounts(Volatile.Read(ref _onlineUsers), Volatile.Read(ref _liveConnections)));
+    public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default)
+    {
+        long connections = 0;
+        foreach (var shard in _shards)
+        {
+            connections += Volatile.Read(ref shard.ConnectionCount);
+        }
+
+        return new(new PresenceCounts(CountOnlineUsers(), connections));
+    }
 
     private static ExpiryShard[] NewShards()
     {
@@ -309,11 +300,37 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         return distinct;
     }
 
+    private static void AddUserIds(List<string> userIds, ExpiryNode? node)
+    {
+        for (; node is not null; node = node.Next)
+        {
+            userIds.Add(((UserEntry)node).UserId);
+        }
+    }
+
+    private long CountOnlineUsers()
+    {
+        long remembered = 0;
+        foreach (var shard in _shards)
+        {
+            remembered += Volatile.Read(ref shard.RememberedCount);
+        }
+
+        // Two unsynchronized reads: a racing transition may be half counted, never below zero.
+        return Math.Max(0, Volatile.Read(ref _knownUsers) - remembered);
+    }
+
     private long Now() => _coarseClock ? Environment.TickCount64 : _timeProvider.GetTimestamp();
 
-    private long ToClockUnits(TimeSpan span) => _coarseClock
-        ? (long)Math.Ceiling(span.TotalMilliseconds)
-        : (long)((Int128)span.Ticks * _timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+    private long ToClockUnits(TimeSpan span)
+    {
+        var units = _coarseClock
+            ? (Int128)Math.Ceiling(span.TotalMilliseconds)
+            : (Int128)span.Ticks * _timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond;
+
+        // Retention may be configured in years; a quarter of the range leaves room for "now + span".
+        return (long)Int128.Min(units, long.MaxValue / 4);
+    }
 
     private TimeSpan ToTimeSpan(long clockUnits) => _coarseClock
         ? TimeSpan.FromMilliseconds(clockUnits)
@@ -321,165 +338,182 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     private bool IsOnline(string userId) => _users.TryGetValue(userId, out var user) && user.IsOnline;
 
+    /// <summary>
+    /// The registered connection <paramref name="connectionId"/> of <paramref name="userId"/>, or
+    /// <see langword="null"/> when it is not registered; throws for bad ids and for another user's connection.
+    /// </summary>
+    private ConnectionEntry? FindOwned(string userId, string connectionId)
+    {
+        // Only valid ids are ever stored, so a hit whose owner matches proves both ids valid: the
+        // common case skips validation. Every other case validates first and fails as it always did.
+        ConnectionEntry? entry = null;
+        if (userId is not null && connectionId is not null
+            && _connections.TryGetValue(connectionId, out entry)
+            && string.Equals(entry.UserId, userId, StringComparison.Ordinal))
+        {
+            return entry;
+        }
+
+        PresenceId.ThrowIfInvalid(userId);
+        PresenceId.ThrowIfInvalid(connectionId);
+        if (entry is not null)
+        {
+            ThrowOwnedByAnother(connectionId);
+        }
+
+        return null;
+    }
+
     private PresenceChange Add(string userId, string connectionId)
     {
         while (true)
         {
-            var user = _users.GetOrAdd(userId, static id => new UserEntry(id));
-            lock (user.Gate)
+            var user = _users.GetOrAdd(userId, static (id, shards) => new UserEntry(id, shards[(uint)id.GetHashCode() % ShardCount]), _shards);
+            var shard = user.Shard;
+            lock (shard.Gate)
             {
-                if (user.Removed)
+                if (user.State == UserState.Removed)
                 {
-                    continue; // it went offline while we looked it up; take the fresh entry
+                    continue; // forgotten while we looked it up; take the fresh entry
                 }
 
-                if (_connections.TryGetValue(connectionId, out var existing))
+                // Try the insert first: a new connection, the common case, then costs one map operation, not two.
+                var entry = new ConnectionEntry(connectionId, user);
+                if (!_connections.TryAdd(connectionId, entry))
                 {
+                    if (!_connections.TryGetValue(connectionId, out var existing))
+                    {
+                        continue; // removed since the insert failed; try again
+                    }
+
                     if (!ReferenceEquals(existing.User, user))
                     {
-                        ForgetIfEmptyLocked(user);
-                        ThrowIfOwnedByAnother(existing, userId, connectionId);
+                        ForgetIfNewLocked(user);
+                        ThrowOwnedByAnother(connectionId);
                     }
 
-                    lock (existing.Shard.Gate)
+                    // The same user means the same shard, whose gate we hold.
+                    if (existing.Linked)
                     {
-                        if (existing.Linked)
-                        {
-                            existing.Shard.MoveToTail(existing, Now() + _ttl);
-                            return PresenceChange.None;
-                        }
+                        shard.Connections.MoveToTail(existing, Now() + _ttl);
+                        return PresenceChange.None;
                     }
 
-                    // Unlinked but still in the map cannot happen under the user's gate; start over to be safe.
+                    // Unlinked but still in the map cannot happen under the shard's gate; start over to be safe.
                     continue;
                 }
 
-                var shard = _shards[(uint)connectionId.GetHashCode() % ShardCount];
-                var entry = new ConnectionEntry(connectionId, user, shard);
-                if (!_connections.TryAdd(connectionId, entry))
-                {
-                    continue; // another user's writer registered this id first; the next pass reports it
-                }
-
-                lock (shard.Gate)
-                {
-                    shard.Append(entry, Now() + _ttl);
-                }
-
-                Interlocked.Increment(ref _liveConnections);
-
-                // Back within the grace period: nobody was told the user left, so nobody is told they are back.
-                var wasInGrace = EndGraceLocked(user);
-                if (++user.ConnectionCount == 1 && !wasInGrace)
-                {
-                    Interlocked.Increment(ref _onlineUsers);
-                    return PresenceChange.CameOnline;
-                }
-
-                return PresenceChange.None;
+                shard.Connections.Append(entry, Now() + _ttl);
+                shard.ConnectionCount++;
+                return ++user.ConnectionCount == 1 ? ComeOnlineLocked(user) : PresenceChange.None;
             }
         }
     }
 
-    /// <summary>Forgets an unlinked connection entry. Caller holds the user's gate.</summary>
-    /// <param name="entry">The entry, already unlinked.</param>
-    /// <param name="expiredAt">When its lease ended, for an expiry; <see langword="null"/> for a disconnect.</param>
-    private PresenceChange RemoveLocked(ConnectionEntry entry, DateTimeOffset? expiredAt)
+    /// <summary>The user's first live connection arrived. Caller holds the shard's gate.</summary>
+    private PresenceChange ComeOnlineLocked(UserEntry user)
     {
-        var user = entry.User;
-        entry.Removed = true;
+        var shard = user.Shard;
+        var previous = user.State;
+        switch (previous)
+        {
+            case UserState.Grace:
+                shard.Grace.Unlink(user);
+                break;
+            case UserState.Offline:
+                shard.Retention.Unlink(user);
+                shard.RememberedCount--;
+                break;
+            default:
+                Interlocked.Increment(ref _knownUsers);
+                break;
+        }
+
+        shard.Online.Append(user, 0);
+        user.State = UserState.Online;
+
+        // Back within the grace period: nobody was told the user left, so nobody is told they are back.
+        return previous == UserState.Grace ? PresenceChange.None : PresenceChange.CameOnline;
+    }
+
+    /// <summary>Unlinks a connection and forgets it. Caller holds the shard's gate.</summary>
+    private void RemoveLocked(ConnectionEntry entry)
+    {
+        entry.Shard.Connections.Unlink(entry);
+        entry.Shard.ConnectionCount--;
         _connections.TryRemove(new KeyValuePair<string, ConnectionEntry>(entry.ConnectionId, entry));
-        Interlocked.Decrement(ref _liveConnections);
+    }
+
+    /// <summary>A connection of the user was removed. Caller holds the shard's gate.</summary>
+    /// <param name="user">The connection's user.</param>
+    /// <param name="at">When: now for a disconnect, the end of the lease for an expiry (clock units).</param>
+    /// <param name="atUtc">The same instant in UTC: the user's last-seen time if they go offline.</param>
+    /// <param name="disconnected">A disconnect, which starts the grace period; an expiry never does.</param>
+    private PresenceChange ConnectionGoneLocked(UserEntry user, long at, DateTimeOffset atUtc, bool disconnected)
+    {
         if (--user.ConnectionCount > 0)
         {
             return PresenceChange.None;
         }
 
-        if (expiredAt is null && _grace > 0)
+        user.Shard.Online.Unlink(user);
+        if (disconnected && _grace > 0)
         {
-            StartGraceLocked(user);
+            user.OfflineAt = at;
+            user.LastSeen = atUtc;
+            user.State = UserState.Grace;
+            user.Shard.Grace.Append(user, at + _grace);
             return PresenceChange.None;
         }
 
-        ForgetUserLocked(user, expiredAt ?? _timeProvider.GetUtcNow());
+        GoOfflineLocked(user, at, atUtc);
         return PresenceChange.WentOffline;
     }
 
-    /// <summary>The user's last connection closed: keep them online until the grace period ends. Caller holds the user's gate.</summary>
-    private void StartGraceLocked(UserEntry user)
+    /// <summary>The user is offline: drop the status, remember when they were last seen. Caller holds the shard's gate.</summary>
+    private void GoOfflineLocked(UserEntry user, long offlineAt, DateTimeOffset lastSeen)
     {
-        var shard = _graceShards[(uint)user.UserId.GetHashCode() % ShardCount];
-        var grace = new ConnectionEntry(string.Empty, user, shard, isGrace: true) { DisconnectedAt = _timeProvider.GetUtcNow() };
-        lock (shard.Gate)
-        {
-            shard.Append(grace, Now() + _grace);
-        }
+        user.Status = null;
+        user.OfflineAt = offlineAt;
+        user.LastSeen = lastSeen;
+        user.State = UserState.Offline;
 
-        Volatile.Write(ref user.Grace, grace);
+        // Offline times of expiries lag those of disconnects, so the list may get a deadline out of
+        // order; Append then rounds it up, and the entry is pruned a little late (its last-seen time
+        // is still hidden on time by GetPresenceAsync).
+        user.Shard.Retention.Append(user, offlineAt + _retention);
+        user.Shard.RememberedCount++;
     }
 
-    /// <summary>Cancels a pending grace period, if any. Caller holds the user's gate.</summary>
-    private static bool EndGraceLocked(UserEntry user)
+    /// <summary>Drops users whose last-seen time is past the retention; O(dropped). Caller holds the shard's gate.</summary>
+    private void ForgetExpiredLocked(ExpiryShard shard, long now)
     {
-        if (user.Grace is not { } grace)
+        while (shard.Retention.Head is UserEntry user && user.Deadline <= now)
         {
-            return false;
+            shard.Retention.Unlink(user);
+            shard.RememberedCount--;
+            Forget(user);
+            Interlocked.Decrement(ref _knownUsers);
         }
-
-        lock (grace.Shard.Gate)
-        {
-            if (grace.Linked)
-            {
-                grace.Shard.Unlink(grace);
-            }
-        }
-
-        grace.Removed = true;
-        Volatile.Write(ref user.Grace, null);
-        return true;
     }
 
-    /// <summary>The user is offline: drop the entry (and its status), remember when they were last seen. Caller holds the user's gate.</summary>
-    private void ForgetUserLocked(UserEntry user, DateTimeOffset offlineAt)
+    /// <summary>Drops a user entry that <see cref="Add"/> created but could not use. Caller holds the shard's gate.</summary>
+    private void ForgetIfNewLocked(UserEntry user)
     {
-        user.Removed = true;
+        if (user.State == UserState.New)
+        {
+            Forget(user);
+        }
+    }
+
+    private void Forget(UserEntry user)
+    {
+        user.State = UserState.Removed;
         _users.TryRemove(new KeyValuePair<string, UserEntry>(user.UserId, user));
-        Interlocked.Decrement(ref _onlineUsers);
-        _lastSeen[user.UserId] = offlineAt;
-        _lastSeenOrder.Enqueue(new KeyValuePair<string, DateTimeOffset>(user.UserId, offlineAt));
     }
 
-    /// <summary>Forgets last-seen times past the retention; O(forgotten), as the queue is in offline order.</summary>
-    private void PruneLastSeen(DateTimeOffset utcNow)
-    {
-        var cutoff = utcNow - _lastSeenRetention;
-        lock (_pruneGate)
-        {
-            while (_lastSeenOrder.TryPeek(out var oldest) && oldest.Value <= cutoff && _lastSeenOrder.TryDequeue(out oldest))
-            {
-                // Only if it is still the user's latest record; a later offline left a newer one.
-                _lastSeen.TryRemove(oldest);
-            }
-        }
-    }
-
-    /// <summary>Drops a user entry that <see cref="Add"/> created but could not use. Caller holds the user's gate.</summary>
-    private void ForgetIfEmptyLocked(UserEntry user)
-    {
-        if (user.ConnectionCount == 0 && user.Grace is null)
-        {
-            user.Removed = true;
-            _users.TryRemove(new KeyValuePair<string, UserEntry>(user.UserId, user));
-        }
-    }
-
-    private static void ThrowIfOwnedByAnother(ConnectionEntry entry, string userId, string connectionId)
-    {
-        if (!string.Equals(entry.UserId, userId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"Connection '{connectionId}' is registered to another user; a connection id belongs to one user for its whole life.",
-                nameof(connectionId));
-        }
-    }
+    private static void ThrowOwnedByAnother(string connectionId) =>
+        throw new ArgumentException(
+            $"Connection '{connectionId}' is registered to another user; a connection id belongs to one user for its whole life.",
+            nameof(connectionId));
 }

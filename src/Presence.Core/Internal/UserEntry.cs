@@ -1,21 +1,29 @@
 namespace Presence.Internal;
 
-/// <summary>One online user in the in-memory store. Fields are written under <see cref="Gate"/>.</summary>
-internal sealed class UserEntry(string userId)
+/// <summary>
+/// One known user in the in-memory store: online, in the grace period, or offline but remembered
+/// for its last-seen time. Kept across transitions, so going offline and back allocates nothing.
+/// Fields are written under <see cref="ExpiryShard.Gate"/> of <see cref="Shard"/>.
+/// </summary>
+internal sealed class UserEntry(string userId, ExpiryShard shard) : ExpiryNode
 {
     public readonly string UserId = userId;
-    public readonly Lock Gate = new();
+    public readonly ExpiryShard Shard = shard;
     public int ConnectionCount;
+    public UserState State;
 
     /// <summary>The status the user set, or <see langword="null"/> (available).</summary>
     public string? Status;
 
-    /// <summary>While the user is inside the offline grace period: the entry that ends it.</summary>
-    public ConnectionEntry? Grace;
+    /// <summary>When the user went offline, or the grace period started (store clock units); meaningful in <see cref="UserState.Grace"/> and <see cref="UserState.Offline"/>.</summary>
+    public long OfflineAt;
 
-    /// <summary>Set once the user went offline and the entry left the user map; a writer that still holds it must start over.</summary>
-    public bool Removed;
+    /// <summary>
+    /// <see cref="OfflineAt"/> in UTC, read from the time provider when it happened (not derived from the
+    /// coarse clock), so it matches the timestamp of the offline event the tracker publishes.
+    /// </summary>
+    public DateTimeOffset LastSeen;
 
-    /// <summary>Online: a live connection, or inside the grace period. Safe to read without the gate.</summary>
-    public bool IsOnline => Volatile.Read(ref ConnectionCount) > 0 || Volatile.Read(ref Grace) is not null;
+    /// <summary>Online: a live connection, or inside the grace period. Safe to read without the gate (an int-sized read is atomic).</summary>
+    public bool IsOnline => State is UserState.Online or UserState.Grace;
 }
