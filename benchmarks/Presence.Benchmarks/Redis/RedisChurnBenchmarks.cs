@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Presence.Benchmarks.Redis.Baselines;
-
 namespace Presence.Benchmarks.Redis;
 
 /// <summary>
@@ -28,16 +26,29 @@ public class RedisChurnBenchmarks : RedisBenchmarkBase
     public int Concurrency { get; set; }
 
     [GlobalSetup(Target = nameof(Ours))]
-    public void SetupOurs() => Setup(
-        "churn, ours (RedisPresenceStore)",
-        async (u, c) => await OurStore.Store.AddConnectionAsync(u, c).ConfigureAwait(false) == PresenceChange.CameOnline,
-        async (u, c) => await OurStore.Store.RemoveConnectionAsync(u, c).ConfigureAwait(false) == PresenceChange.WentOffline);
+    public void SetupOurs()
+    {
+        StartRedis();
+        Setup(
+            "churn, ours (RedisPresenceStore)",
+            async (u, c) => await OurStore.Store.AddConnectionAsync(u, c).ConfigureAwait(false) == PresenceChange.CameOnline,
+            async (u, c) => await OurStore.Store.RemoveConnectionAsync(u, c).ConfigureAwait(false) == PresenceChange.WentOffline);
+    }
 
+    // Each store exists only after StartRedis, so its methods are bound afterwards.
     [GlobalSetup(Target = nameof(NaiveSetsBaseline))]
-    public void SetupNaive() => SetupBaseline("churn, baseline (a) naive sets", NaiveSets);
+    public void SetupNaive()
+    {
+        StartRedis();
+        Setup("churn, baseline (a) naive sets", NaiveSets.ConnectAsync, NaiveSets.DisconnectAsync);
+    }
 
     [GlobalSetup(Target = nameof(JsonHashBaseline))]
-    public void SetupJson() => SetupBaseline("churn, baseline (b) JSON in a hash", JsonHash);
+    public void SetupJson()
+    {
+        StartRedis();
+        Setup("churn, baseline (b) JSON in a hash", JsonHash.ConnectAsync, JsonHash.DisconnectAsync);
+    }
 
     [GlobalCleanup]
     public void Cleanup()
@@ -58,12 +69,8 @@ public class RedisChurnBenchmarks : RedisBenchmarkBase
     [Benchmark(OperationsPerInvoke = Operations, Description = "Ours: RedisPresenceStore")]
     public Task Ours() => ChurnAsync();
 
-    private void SetupBaseline(string label, IRedisPresenceBaseline baseline) =>
-        Setup(label, baseline.ConnectAsync, baseline.DisconnectAsync);
-
     private void Setup(string label, Func<string, string, Task<bool>> connect, Func<string, string, Task<bool>> disconnect)
     {
-        StartRedis();
         _userIds = BenchmarkIds.Users(Users, "churn-user-");
         _connectionIds = BenchmarkIds.Connections(Users, seed: 61);
         _connect = connect;

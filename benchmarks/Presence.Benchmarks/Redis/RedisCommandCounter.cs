@@ -28,7 +28,7 @@ internal sealed class RedisCommandCounter
         var after = server.CommandStats();
 
         var sent = commands.GroupBy(c => c.Command).OrderByDescending(g => g.Count())
-            .Select(g => $"{g.Key} {Per(g.Count(), operations)}");
+            .Select(g => $"{(g.Key == "EVAL" ? "EVAL/EVALSHA" : g.Key)} {Per(g.Count(), operations)}");
         var executed = after
             .Select(pair => (pair.Key, Calls: pair.Value - before.GetValueOrDefault(pair.Key)))
             .Where(pair => pair.Calls > 0 && pair.Key is not ("info" or "ping" or "scan" or "client" or "cluster" or "config"))
@@ -42,5 +42,5 @@ internal sealed class RedisCommandCounter
         return line;
     }
 
-    private static string Per(long count, int operations) => (count / (double)operations).ToString("0.##", CultureInfo.InvariantCulture);
+    private static string Per(long count, int operations) => (count / (double)operations).ToString("0.####", CultureInfo.InvariantCulture);
 }
