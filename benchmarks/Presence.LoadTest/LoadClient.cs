@@ -12,6 +12,7 @@ namespace Presence.LoadTest;
 internal sealed class LoadClient : IAsyncDisposable
 {
     private readonly HashSet<string> _view = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _heardOnline = new(StringComparer.Ordinal);
     private readonly LoadTestRun _run;
     private HubConnection? _connection;
 
@@ -56,11 +57,15 @@ internal sealed class LoadClient : IAsyncDisposable
         });
         connection.On<PresenceOnlineMessage>(PresenceHubMethods.Online, message =>
         {
-            _run.OnlineReceived(message.UserId, Stopwatch.GetTimestamp());
+            var received = Stopwatch.GetTimestamp();
+            bool first;
             lock (_view)
             {
                 _view.Add(message.UserId);
+                first = _heardOnline.Add(message.UserId);
             }
+
+            _run.OnlineReceived(UserId, message, received, first);
         });
         connection.On<PresenceOfflineMessage>(PresenceHubMethods.Offline, message =>
         {
@@ -81,6 +86,9 @@ internal sealed class LoadClient : IAsyncDisposable
         await connection.StartAsync(cancellationToken).ConfigureAwait(false);
         _run.Connected(UserId, Stopwatch.GetTimestamp());
     }
+
+    public Task<PresencePingResult> PingOnceAsync(CancellationToken cancellationToken) =>
+        (_connection ?? throw new InvalidOperationException("Connect first.")).InvokeAsync<PresencePingResult>(PresenceHubMethods.Ping, cancellationToken);
 
     /// <summary>Pings every <paramref name="interval"/> after a random offset, until cancelled.</summary>
     public async Task PingLoopAsync(TimeSpan interval, CancellationToken cancellationToken)

@@ -47,6 +47,7 @@ internal sealed class LoadTestResult(LoadTestOptions options)
             ("connect rate", ConnectSeconds > 0 ? $"{Connected / ConnectSeconds:N0} clients/s ({ConnectSeconds:0.0} s for all, {options.ConnectConcurrency} in flight)" : "n/a"),
             ("connect time p50 / p99 / max", Run.ConnectTime.Summary()),
             ("online event latency, connect start to watcher receipt, p50 / p99 / max", Run.OnlineLatency.Summary()),
+            ("online event delivery, server transition timestamp to watcher receipt, p50 / p99 / max", Run.DeliveryLatency.Summary()),
             ("ping round trip p50 / p99 / max", Run.PingRoundTrip.Summary()),
             ("online / offline events received", $"{Run.OnlineEvents:N0} / {Run.OfflineEvents:N0}"),
             ("server CPU, connect phase (avg / max, % of one core)", Cpu(ServerCpuConnect)),

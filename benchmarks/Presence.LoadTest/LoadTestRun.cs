@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Presence.SignalR;
 
 namespace Presence.LoadTest;
 
@@ -16,6 +19,8 @@ internal sealed class LoadTestRun
     private volatile bool _stopping;
 
     public LatencyRecorder OnlineLatency { get; } = new();
+
+    public LatencyRecorder DeliveryLatency { get; } = new();
 
     public LatencyRecorder PingRoundTrip { get; } = new();
 
@@ -48,13 +53,29 @@ internal sealed class LoadTestRun
         }
     }
 
-    /// <summary>A watcher heard that <paramref name="userId"/> came online: the latency runs from that user's connect start.</summary>
-    public void OnlineReceived(string userId, long timestamp)
+    /// <summary>
+    /// <paramref name="watcherId"/> heard that a user came online. Two latencies: from that user's connect
+    /// start (what a person watching sees), and from the server's transition timestamp (the delivery
+    /// alone; one machine, one clock). A user hearing about itself (it is in its team's group) is no watcher;
+    /// only the <paramref name="first"/> online a watcher hears of a user dates from that user's connect.
+    /// </summary>
+    public void OnlineReceived(string watcherId, PresenceOnlineMessage message, long timestamp, bool first)
     {
         Interlocked.Increment(ref _onlineEvents);
-        if (_connectStarted.TryGetValue(userId, out var started))
+        if (string.Equals(watcherId, message.UserId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (first && _connectStarted.TryGetValue(message.UserId, out var started))
         {
             OnlineLatency.Add(timestamp - started);
+        }
+
+        if (DateTimeOffset.TryParse(message.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sent))
+        {
+            var delivery = DateTimeOffset.UtcNow - sent;
+            DeliveryLatency.Add(Math.Max(0, (long)(delivery.TotalSeconds * Stopwatch.Frequency)));
         }
     }
 

@@ -65,20 +65,25 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             }, run, "token").ConfigureAwait(false);
 
             var hubUrl = new Uri(target, "/hubs/presence");
+            await WarmUpAsync(http, hubUrl, connectPhase.Token).ConfigureAwait(false);
             var connectWatch = Stopwatch.StartNew();
             server?.TakeCpu();
-            await ForEachAsync(clients, options.ConnectConcurrency, client => client.ConnectAsync(hubUrl, connectPhase.Token), run, "connect").ConfigureAwait(false);
+            await ForEachAsync(clients, options.ConnectConcurrency, async client =>
+            {
+                await client.ConnectAsync(hubUrl, connectPhase.Token).ConfigureAwait(false);
+
+                // Like a real client, each pings from its first moment: its lease must not lapse while the others connect.
+                lock (pingLoops)
+                {
+                    pingLoops.Add(client.PingLoopAsync(options.PingInterval, pinging.Token));
+                }
+            }, run, "connect").ConfigureAwait(false);
             connectWatch.Stop();
             server?.Sample();
             result.ConnectSeconds = connectWatch.Elapsed.TotalSeconds;
             result.Connected = clients.Count(c => c.IsConnected);
             result.ServerCpuConnect = server?.TakeCpu();
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {result.Connected}/{clients.Count} in {result.ConnectSeconds:0.0} s"));
-
-            foreach (var client in clients.Where(c => c.IsConnected))
-            {
-                pingLoops.Add(client.PingLoopAsync(options.PingInterval, pinging.Token));
-            }
 
             result.StaleViews = await WaitForConsistentViewsAsync(clients, cancellationToken).ConfigureAwait(false);
             if (redis is not null && redisEndpoint is not null)
@@ -182,6 +187,20 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         var tail = demo.Tail;
         await demo.DisposeAsync().ConfigureAwait(false);
         throw new InvalidOperationException($"The demo did not answer GET / on {target} within 60 s. Its last output:{Environment.NewLine}{tail}");
+    }
+
+    /// <summary>One throw-away client first, so the server's JIT and first-request costs are not charged to the measured clients.</summary>
+    private static async Task WarmUpAsync(HttpClient http, Uri hubUrl, CancellationToken cancellationToken)
+    {
+        var warmUp = new LoadClient(new LoadTestRun(), "load-warm-up", "load-warm-up");
+        await using (warmUp.ConfigureAwait(false))
+        {
+            using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = warmUp.UserId, team = warmUp.Team }, cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            warmUp.AccessToken = (await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false))?.AccessToken;
+            await warmUp.ConnectAsync(hubUrl, cancellationToken).ConfigureAwait(false);
+            await warmUp.PingOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Every connected client must see every connected teammate (bulk-online plus events); waits up to the settle timeout.</summary>
