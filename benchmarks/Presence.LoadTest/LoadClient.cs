@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Presence.SignalR;
+
+namespace Presence.LoadTest;
+
+/// <summary>
+/// One simulated user: one WebSocket connection to the presence hub, a view of who on its team is
+/// online (bulk-online, then online/offline events, like the reference React hook), and a ping loop.
+/// </summary>
+internal sealed class LoadClient : IAsyncDisposable
+{
+    private readonly HashSet<string> _view = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _heardOnline = new(StringComparer.Ordinal);
+    private readonly LoadTestRun _run;
+    private HubConnection? _connection;
+
+    public LoadClient(LoadTestRun run, string userId, string team)
+    {
+        _run = run;
+        UserId = userId;
+        Team = team;
+    }
+
+    public string UserId { get; }
+
+    public string Team { get; }
+
+    public string? AccessToken { get; set; }
+
+    public bool IsConnected => _connection?.State == HubConnectionState.Connected;
+
+    public bool Sees(IEnumerable<string> users)
+    {
+        lock (_view)
+        {
+            return users.All(_view.Contains);
+        }
+    }
+
+    public async Task ConnectAsync(Uri hubUrl, CancellationToken cancellationToken)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(hubUrl, options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.AccessTokenProvider = () => Task.FromResult(AccessToken);
+            })
+            .Build();
+        connection.On<PresenceBulkOnlineMessage>(PresenceHubMethods.BulkOnline, message =>
+        {
+            lock (_view)
+            {
+                _view.UnionWith(message.Users);
+            }
+        });
+        connection.On<PresenceOnlineMessage>(PresenceHubMethods.Online, message =>
+        {
+            var received = Stopwatch.GetTimestamp();
+            bool first;
+            lock (_view)
+            {
+                _view.Add(message.UserId);
+                first = _heardOnline.Add(message.UserId);
+            }
+
+            _run.OnlineReceived(UserId, message, received, first);
+        });
+        connection.On<PresenceOfflineMessage>(PresenceHubMethods.Offline, message =>
+        {
+            _run.OfflineReceived(message.UserId, message.Reason);
+            lock (_view)
+            {
+                _view.Remove(message.UserId);
+            }
+        });
+        connection.Closed += error =>
+        {
+            _run.ConnectionClosed(UserId, error);
+            return Task.CompletedTask;
+        };
+        _connection = connection;
+
+        _run.ConnectStarting(UserId, Stopwatch.GetTimestamp());
+        await connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        _run.Connected(UserId, Stopwatch.GetTimestamp());
+    }
+
+    public Task<PresencePingResult> PingOnceAsync(CancellationToken cancellationToken) =>
+        (_connection ?? throw new InvalidOperationException("Connect first.")).InvokeAsync<PresencePingResult>(PresenceHubMethods.Ping, cancellationToken);
+
+    /// <summary>Pings every <paramref name="interval"/> after a random offset, until cancelled.</summary>
+    public async Task PingLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var connection = _connection ?? throw new InvalidOperationException("Connect first.");
+        try
+        {
+            await Task.Delay(TimeSpan.FromTicks(Random.Shared.NextInt64(interval.Ticks)), cancellationToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(interval);
+            do
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    var result = await connection.InvokeAsync<PresencePingResult>(PresenceHubMethods.Ping, cancellationToken).ConfigureAwait(false);
+                    _run.PingCompleted(Stopwatch.GetTimestamp() - started, result.Success);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    _run.Error("ping", UserId, exception);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

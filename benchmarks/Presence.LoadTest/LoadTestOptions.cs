@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace Presence.LoadTest;
+
+/// <summary>The command line. Every network target must be 127.0.0.1 or localhost.</summary>
+internal sealed class LoadTestOptions
+{
+    public const string Usage = """
+        Presence load test: drives N SignalR WebSocket clients in teams against the demo server.
+          --clients N              clients (users), default 2000
+          --teams N                teams (each client joins team i mod N), default 100
+          --duration 30s           steady phase after everyone connected (ms, s or m suffix)
+          --ping-interval 1s       each client's presence:ping interval (the server's HeartbeatInterval)
+          --ttl 3s                 the server's ConnectionTtl (default 3 x ping interval)
+          --store memory|redis     the demo's store, default memory (ignored with --target)
+          --redis 127.0.0.1:PORT   Redis for --store redis (default: start a private redis-server)
+          --target http://127.0.0.1:PORT   an already running demo (default: start one)
+          --demo PATH              the demo's dll (default samples/Presence.Demo/bin/Release/net10.0/Presence.Demo.dll)
+          --connect-concurrency N  connects in flight at once, default 32
+          --connect-timeout 120s   the most the connect phase may take
+          --report PATH            also write a markdown report there
+        Exit code: 0 no errors, 1 errors seen, 2 bad arguments, 3 the run overran its time bound.
+        """;
+
+    public int Clients { get; private set; } = 2000;
+
+    public int Teams { get; private set; } = 100;
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan PingInterval { get; private set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan? Ttl { get; private set; }
+
+    public string Store { get; private set; } = "memory";
+
+    public string? Redis { get; private set; }
+
+    public Uri? Target { get; private set; }
+
+    public string? Demo { get; private set; }
+
+    public int ConnectConcurrency { get; private set; } = 32;
+
+    public TimeSpan ConnectTimeout { get; private set; } = TimeSpan.FromSeconds(120);
+
+    public string? Report { get; private set; }
+
+    public TimeSpan EffectiveTtl => Ttl ?? PingInterval * 3;
+
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad one.</summary>
+    public static LoadTestOptions Parse(string[] args)
+    {
+        var options = new LoadTestOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            switch (name)
+            {
+                case "--clients": options.Clients = PositiveInt(name, Value()); break;
+                case "--teams": options.Teams = PositiveInt(name, Value()); break;
+                case "--duration": options.Duration = ParseDuration(name, Value()); break;
+                case "--ping-interval": options.PingInterval = ParseDuration(name, Value()); break;
+                case "--ttl": options.Ttl = ParseDuration(name, Value()); break;
+                case "--store":
+                    options.Store = Value().ToLowerInvariant();
+                    if (options.Store is not ("memory" or "redis"))
+                    {
+                        throw new ArgumentException($"--store must be memory or redis, not '{options.Store}'.");
+                    }
+
+                    break;
+                case "--redis": options.Redis = Loopback.RequireEndpoint(name, Value()); break;
+                case "--target": options.Target = Loopback.RequireUri(name, Value()); break;
+                case "--demo": options.Demo = Value(); break;
+                case "--connect-concurrency": options.ConnectConcurrency = PositiveInt(name, Value()); break;
+                case "--connect-timeout": options.ConnectTimeout = ParseDuration(name, Value()); break;
+                case "--report": options.Report = Value(); break;
+                default: throw new ArgumentException($"Unknown option '{name}'.");
+            }
+        }
+
+        if (options.EffectiveTtl <= options.PingInterval)
+        {
+            throw new ArgumentException("--ttl must be longer than --ping-interval.");
+        }
+
+        if (options.Redis is not null)
+        {
+            options.Store = "redis";
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.");
+
+    private static TimeSpan ParseDuration(string name, string value)
+    {
+        var (number, unit) = value.EndsWith("ms", StringComparison.Ordinal) ? (value[..^2], 0.001)
+            : value.EndsWith('s') ? (value[..^1], 1.0)
+            : value.EndsWith('m') ? (value[..^1], 60.0)
+            : (value, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0 && amount < 86_400
+            ? TimeSpan.FromSeconds(amount * unit)
+            : throw new ArgumentException($"{name} must be a positive duration like 500ms, 30s or 2m, not '{value}'.");
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+
+namespace Presence.LoadTest;
+
+/// <summary>The numbers of one run and their rendering: a console table and a markdown report.</summary>
+internal sealed class LoadTestResult(LoadTestOptions options)
+{
+    public LoadTestRun Run { get; set; } = new();
+
+    public double ConnectSeconds { get; set; }
+
+    public int Connected { get; set; }
+
+    public int StaleViews { get; set; }
+
+    public (double Average, double Max)? ServerCpuConnect { get; set; }
+
+    public (double Average, double Max)? ServerCpuSteady { get; set; }
+
+    public (double Average, double Max)? RedisCpuSteady { get; set; }
+
+    public (double Average, double Max)? LoadClientCpu { get; set; }
+
+    public long? ServerRssBytes { get; set; }
+
+    public long? ServerPeakRssBytes { get; set; }
+
+    public long? RedisRssBytes { get; set; }
+
+    public string? RedisKeys { get; set; }
+
+    public string LoadAverageBefore { get; set; } = "n/a";
+
+    public string LoadAverageAfter { get; set; } = "n/a";
+
+    /// <summary>Failed connects, failed or unsuccessful pings, unexpected closes or offline events, and clients whose view of their team never completed.</summary>
+    public int TotalErrors => Run.Errors + StaleViews + (options.Clients - Connected);
+
+    public IReadOnlyList<(string Metric, string Value)> Rows()
+    {
+        var rows = new List<(string, string)>
+        {
+            ("clients / teams", $"{options.Clients:N0} / {options.Teams:N0} ({Connected:N0} connected)"),
+            ("store", options.Target is null ? options.Store : "external target"),
+            ("ping interval / TTL / steady phase", $"{Ms(options.PingInterval)} / {Ms(options.EffectiveTtl)} / {options.Duration.TotalSeconds:0} s"),
+            ("connect rate", ConnectSeconds > 0 ? $"{Connected / ConnectSeconds:N0} clients/s ({ConnectSeconds:0.0} s for all, {options.ConnectConcurrency} in flight)" : "n/a"),
+            ("connect time p50 / p99 / max", Run.ConnectTime.Summary()),
+            ("online event latency, connect start to watcher receipt, p50 / p99 / max", Run.OnlineLatency.Summary()),
+            ("online event delivery, server transition timestamp to watcher receipt, p50 / p99 / max", Run.DeliveryLatency.Summary()),
+            ("ping round trip p50 / p99 / max", Run.PingRoundTrip.Summary()),
+            ("online / offline events received", $"{Run.OnlineEvents:N0} / {Run.OfflineEvents:N0}"),
+            ("server CPU, connect phase (avg / max, % of one core)", Cpu(ServerCpuConnect)),
+            ("server CPU, steady phase (avg / max, % of one core)", Cpu(ServerCpuSteady)),
+            ("server memory, RSS at end / peak", ServerRssBytes is null ? "n/a" : $"{Mb(ServerRssBytes)} / {Mb(ServerPeakRssBytes)}"),
+            ("redis-server CPU, steady phase / RSS / keys", RedisCpuSteady is null ? "n/a" : $"{Cpu(RedisCpuSteady)} / {Mb(RedisRssBytes)} / {RedisKeys}"),
+            ("load generator CPU (this process, same machine)", Cpu(LoadClientCpu)),
+            ("load average before / after (2 cores)", $"{LoadAverageBefore} / {LoadAverageAfter}"),
+            ("errors", $"{TotalErrors} (run errors {Run.Errors}: unexpected offline {Run.UnexpectedOffline}, unexpected closes {Run.UnexpectedClosed}, unsuccessful pings {Run.PingFailures}; incomplete team views {StaleViews}; not connected {options.Clients - Connected})"),
+        };
+        return rows;
+    }
+
+    public void WriteTable(TextWriter writer)
+    {
+        var rows = Rows();
+        var width = rows.Max(r => r.Metric.Length);
+        foreach (var (metric, value) in rows)
+        {
+            writer.WriteLine($"{metric.PadRight(width)}  {value}");
+        }
+
+        foreach (var sample in Run.ErrorSamples)
+        {
+            writer.WriteLine("  error: " + sample);
+        }
+    }
+
+    public string ToMarkdown(string commandLine)
+    {
+        var text = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"# Load test: {options.Clients:N0} clients, {(options.Target is null ? options.Store : "external")} store")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"`{commandLine}` — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, `{Environment.MachineName}`, {Environment.ProcessorCount} cores, .NET {Environment.Version}. The clients, the demo server and Redis all ran on this one machine.")
+            .AppendLine()
+            .AppendLine("| metric | value |")
+            .AppendLine("| --- | --- |");
+        foreach (var (metric, value) in Rows())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {metric} | {value} |");
+        }
+
+        if (Run.ErrorSamples.Count > 0)
+        {
+            text.AppendLine().AppendLine("First errors:").AppendLine();
+            foreach (var sample in Run.ErrorSamples)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- {sample}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Ms(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMilliseconds:0} ms");
+
+    private static string Mb(long? bytes) => string.Create(CultureInfo.InvariantCulture, $"{(bytes ?? 0) / 1048576.0:0} MB");
+
+    private static string Cpu((double Average, double Max)? cpu) =>
+        cpu is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value.Average:0}% / {value.Max:0}%") : "n/a";
+}

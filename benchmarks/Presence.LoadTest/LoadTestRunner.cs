@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+
+namespace Presence.LoadTest;
+
+/// <summary>
+/// One bounded run: start (or find) the server, sign every client in, connect them in teams,
+/// let them ping for the duration, check every client sees its whole team, then stop everything.
+/// </summary>
+internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
+{
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(20);
+
+    public async Task<LoadTestResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var result = new LoadTestResult(options) { LoadAverageBefore = LoadAverage() };
+        ChildProcess? redis = null;
+        ChildProcess? demo = null;
+        var clients = new List<LoadClient>();
+        var run = new LoadTestRun();
+        using var pinging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pingLoops = new List<Task>();
+        try
+        {
+            var target = options.Target;
+            string? redisEndpoint = options.Redis;
+            if (target is null)
+            {
+                if (options.Store == "redis" && redisEndpoint is null)
+                {
+                    (redis, redisEndpoint) = await RedisProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+                    log.WriteLine($"started redis-server on {redisEndpoint}");
+                }
+
+                (demo, target) = await StartDemoAsync(redisEndpoint, cancellationToken).ConfigureAwait(false);
+                log.WriteLine($"started the demo (pid {demo.Id}) on {target}, store {options.Store}");
+            }
+
+            var server = demo is null ? null : new ProcessSampler(demo.Id);
+            var redisSampler = redis is null ? null : new ProcessSampler(redis.Id);
+            var selfSampler = new ProcessSampler(Environment.ProcessId);
+            using var sampling = new Timer(_ =>
+            {
+                server?.Sample();
+                redisSampler?.Sample();
+                selfSampler.Sample();
+            }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+            using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
+            for (var i = 0; i < options.Clients; i++)
+            {
+                var team = "load-team-" + (i % options.Teams).ToString("D4", CultureInfo.InvariantCulture);
+                clients.Add(new LoadClient(run, "load-user-" + i.ToString("D6", CultureInfo.InvariantCulture), team));
+            }
+
+            using var connectPhase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connectPhase.CancelAfter(options.ConnectTimeout);
+            await ForEachAsync(clients, options.ConnectConcurrency, async client =>
+            {
+                using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = client.UserId, team = client.Team }, connectPhase.Token).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadFromJsonAsync<TokenResponse>(connectPhase.Token).ConfigureAwait(false);
+                client.AccessToken = body?.AccessToken ?? throw new InvalidOperationException("POST /api/dev/token returned no accessToken.");
+            }, run, "token").ConfigureAwait(false);
+
+            var hubUrl = new Uri(target, "/hubs/presence");
+            await WarmUpAsync(http, hubUrl, connectPhase.Token).ConfigureAwait(false);
+            var connectWatch = Stopwatch.StartNew();
+            server?.TakeCpu();
+            await ForEachAsync(clients, options.ConnectConcurrency, async client =>
+            {
+                await client.ConnectAsync(hubUrl, connectPhase.Token).ConfigureAwait(false);
+
+                // Like a real client, each pings from its first moment: its lease must not lapse while the others connect.
+                lock (pingLoops)
+                {
+                    pingLoops.Add(client.PingLoopAsync(options.PingInterval, pinging.Token));
+                }
+            }, run, "connect").ConfigureAwait(false);
+            connectWatch.Stop();
+            server?.Sample();
+            result.ConnectSeconds = connectWatch.Elapsed.TotalSeconds;
+            result.Connected = clients.Count(c => c.IsConnected);
+            result.ServerCpuConnect = server?.TakeCpu();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {result.Connected}/{clients.Count} in {result.ConnectSeconds:0.0} s"));
+
+            result.StaleViews = await WaitForConsistentViewsAsync(clients, cancellationToken).ConfigureAwait(false);
+            if (redis is not null && redisEndpoint is not null)
+            {
+                var keys = await RedisProcess.QueryAsync(redisEndpoint, "DBSIZE", cancellationToken).ConfigureAwait(false);
+                result.RedisKeys = keys.TrimStart(':');
+                if (keys == ":0")
+                {
+                    run.Error("store", "", new InvalidOperationException("The private Redis holds no keys: the demo did not use the Redis store (Presence__Store=Redis)."));
+                }
+            }
+
+            log.WriteLine($"steady phase: {options.Duration.TotalSeconds:0} s of pings every {options.PingInterval.TotalMilliseconds:0} ms");
+            await Task.Delay(options.Duration, cancellationToken).ConfigureAwait(false);
+            server?.Sample();
+            result.ServerCpuSteady = server?.TakeCpu();
+            result.RedisCpuSteady = redisSampler?.TakeCpu();
+            result.ServerRssBytes = server?.LastRssBytes;
+            result.ServerPeakRssBytes = server?.PeakRssBytes;
+            result.RedisRssBytes = redisSampler?.LastRssBytes;
+            result.LoadClientCpu = selfSampler.TakeCpu();
+            result.LoadAverageAfter = LoadAverage();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            run.Error("run", "", exception);
+            if (demo is not null && demo.HasExited)
+            {
+                log.WriteLine("the demo exited; its last output:" + Environment.NewLine + demo.Tail);
+            }
+        }
+        finally
+        {
+            run.Stopping();
+            await pinging.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(pingLoops).ConfigureAwait(false);
+            await ForEachAsync(clients, 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose").ConfigureAwait(false);
+            if (demo is not null)
+            {
+                await demo.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (redis is not null)
+            {
+                await redis.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        result.Run = run;
+        return result;
+    }
+
+    private async Task<(ChildProcess Demo, Uri Target)> StartDemoAsync(string? redisEndpoint, CancellationToken cancellationToken)
+    {
+        var dll = options.Demo ?? Path.Combine(RepositoryRoot(), "samples", "Presence.Demo", "bin", "Release", "net10.0", "Presence.Demo.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"The demo is not built at {dll}: run `dotnet build Presence.sln -c Release` first, or pass --demo or --target.", dll);
+        }
+
+        var port = ChildProcess.FreePort();
+        var target = new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Presence__HeartbeatInterval"] = options.PingInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["Presence__ConnectionTtl"] = options.EffectiveTtl.ToString("c", CultureInfo.InvariantCulture),
+        };
+        if (options.Store == "redis")
+        {
+            environment["Presence__Store"] = "Redis";
+            environment["ConnectionStrings__Redis"] = redisEndpoint!;
+        }
+
+        var demo = ChildProcess.Start("dotnet", [dll, "--urls", target.ToString().TrimEnd('/')], environment);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var ready = Stopwatch.StartNew();
+        while (ready.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (demo.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(target, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return (demo, target);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        var tail = demo.Tail;
+        await demo.DisposeAsync().ConfigureAwait(false);
+        throw new InvalidOperationException($"The demo did not answer GET / on {target} within 60 s. Its last output:{Environment.NewLine}{tail}");
+    }
+
+    /// <summary>One throw-away client first, so the server's JIT and first-request costs are not charged to the measured clients.</summary>
+    private static async Task WarmUpAsync(HttpClient http, Uri hubUrl, CancellationToken cancellationToken)
+    {
+        var warmUp = new LoadClient(new LoadTestRun(), "load-warm-up", "load-warm-up");
+        await using (warmUp.ConfigureAwait(false))
+        {
+            using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = warmUp.UserId, team = warmUp.Team }, cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            warmUp.AccessToken = (await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false))?.AccessToken;
+            await warmUp.ConnectAsync(hubUrl, cancellationToken).ConfigureAwait(false);
+            await warmUp.PingOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Every connected client must see every connected teammate (bulk-online plus events); waits up to the settle timeout.</summary>
+    private static async Task<int> WaitForConsistentViewsAsync(List<LoadClient> clients, CancellationToken cancellationToken)
+    {
+        var teams = clients.Where(c => c.IsConnected).GroupBy(c => c.Team).ToDictionary(g => g.Key, g => g.Select(c => c.UserId).ToList());
+        var settle = Stopwatch.StartNew();
+        while (true)
+        {
+            var stale = clients.Count(c => c.IsConnected && !c.Sees(teams[c.Team]));
+            if (stale == 0 || settle.Elapsed > SettleTimeout)
+            {
+                return stale;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ForEachAsync(List<LoadClient> clients, int concurrency, Func<LoadClient, Task> action, LoadTestRun? run, string phase)
+    {
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Min(concurrency, Math.Max(clients.Count, 1))).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < clients.Count)
+            {
+                try
+                {
+                    await action(clients[index]).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    run?.Error(phase, clients[index].UserId, exception);
+                }
+            }
+        });
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Presence.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}
