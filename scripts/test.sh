@@ -121,5 +121,14 @@ for proj in benchmarks/*/*.csproj; do
   esac
 done
 
+# --- 5. Load-test smoke run: 50 real SignalR clients against the demo, bounded in time -------
+log "load test smoke run: 50 clients"
+if dotnet run --project benchmarks/Presence.LoadTest -c Release --no-build -- --clients 50 --duration 5s \
+     >"$work/Presence.LoadTest.log" 2>&1; then
+  passed=$((passed + 1))
+else
+  log "load test smoke run failed: see $work/Presence.LoadTest.log"; tail -30 "$work/Presence.LoadTest.log" >&2; failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -221,7 +221,8 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 return new ValueTask<bool>(false);
             }
 
-            user.Status = status;
+            // "available" is the absence of a status, as in the Redis store: both report null for it.
+            user.Status = string.Equals(status, PresenceStatus.Available, StringComparison.Ordinal) ? null : status;
             return new ValueTask<bool>(true);
         }
     }
