@@ -42,7 +42,7 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
 
         if (audience.UserIds.Count > 0)
         {
-            await clients.Users(audience.UserIds).SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
+            await clients.Users(UserIdList.For(audience.UserIds)).SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
         }
 
         // The watch group rides along with the audience's groups in the same send.
