@@ -185,8 +185,17 @@
       render();
       loadRoster().catch((error) => console.warn("roster failed", error));
     });
+    // Events about one user can cross on the way (an expiry swept on one node, the user's next ping
+    // re-registering on another): apply an online/offline only if it is not older than the last one.
+    const isStale = (entry, timestamp) => {
+      const at = Date.parse(timestamp);
+      if (entry.changedAt !== undefined && at < entry.changedAt) return true;
+      entry.changedAt = at;
+      return false;
+    };
     connection.on("presence:online", (data) => {
       const entry = person(data.userId);
+      if (isStale(entry, data.timestamp)) return;
       entry.online = true;
       entry.status = "available";
       entry.lastSeen = null;
@@ -194,6 +203,7 @@
     });
     connection.on("presence:offline", (data) => {
       const entry = person(data.userId);
+      if (isStale(entry, data.timestamp)) return;
       entry.online = false;
       entry.status = null;
       entry.lastSeen = new Date(data.timestamp);
