@@ -69,7 +69,8 @@ public static class DemoApplication
         // Options bind from the "Presence" section (Presence__ConnectionTtl=00:00:03, ...).
         builder.Services.AddPresence()
             .AddInterestResolver<TeamInterestResolver>()
-            .AllowAllSubscriptions();
+            .AllowAllSubscriptions()
+            .AddHealthCheck();
 
         var signalR = builder.Services
             .AddSignalR(options => options.AddFilter<TeamMembershipFilter>())
@@ -129,6 +130,7 @@ public static class DemoApplication
         app.MapGet("/api/presence/config", (IOptions<PresenceOptions> options) =>
             new PresenceClientConfig((long)options.Value.HeartbeatInterval.TotalMilliseconds));
         app.MapDemoPresenceEndpoints();
+        app.MapHealthChecks("/healthz");
         app.MapPresenceHub(HubPath);
 
         // Anyone may ask about anyone here, so it exists only in Development (the scale-out tests read the store through it).

@@ -23,6 +23,15 @@ public sealed class DevTokenEndpointTests : DemoAppTests
         Assert.Equal("lobby", claims.GetProperty("team").GetString());
     }
 
+    [Fact]
+    public async Task The_health_endpoint_reports_the_presence_store_healthy()
+    {
+        using var response = await App.Http.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("""{"userId":""}""", "userId")]
     [InlineData("""{"userId":"   "}""", "userId")]
