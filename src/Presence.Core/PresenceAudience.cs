@@ -1,3 +1,5 @@
+using Presence.Internal;
+
 namespace Presence;
 
 /// <summary>
@@ -57,28 +59,8 @@ public sealed class PresenceAudience
     /// <returns>The audience; <see cref="Nobody"/> when both are empty.</returns>
     public static PresenceAudience For(IEnumerable<string>? userIds, IEnumerable<string>? groups)
     {
-        var users = Distinct(userIds);
-        var groupNames = Distinct(groups);
+        var users = ValidIds.Distinct(userIds);
+        var groupNames = ValidIds.Distinct(groups);
         return users.Length == 0 && groupNames.Length == 0 ? Nobody : new PresenceAudience(false, users, groupNames);
-    }
-
-    private static string[] Distinct(IEnumerable<string>? ids)
-    {
-        if (ids is null)
-        {
-            return [];
-        }
-
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        var list = new List<string>();
-        foreach (var id in ids)
-        {
-            if (PresenceId.IsValid(id) && set.Add(id))
-            {
-                list.Add(id);
-            }
-        }
-
-        return [.. list];
     }
 }

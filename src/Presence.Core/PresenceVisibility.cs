@@ -1,3 +1,5 @@
+using Presence.Internal;
+
 namespace Presence;
 
 /// <summary>
@@ -30,16 +32,7 @@ public sealed class PresenceVisibility
     public static PresenceVisibility ForUsers(IEnumerable<string> userIds)
     {
         ArgumentNullException.ThrowIfNull(userIds);
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        var list = new List<string>();
-        foreach (var id in userIds)
-        {
-            if (PresenceId.IsValid(id) && set.Add(id))
-            {
-                list.Add(id);
-            }
-        }
-
-        return list.Count == 0 ? Nobody : new PresenceVisibility(false, [.. list]);
+        var ids = ValidIds.Distinct(userIds);
+        return ids.Length == 0 ? Nobody : new PresenceVisibility(false, ids);
     }
 }

@@ -16,14 +16,7 @@ public static class RedisPresenceBuilderExtensions
     /// <param name="configure">Sets the other store options (key prefix, shards, ...).</param>
     /// <returns>The builder.</returns>
     public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, string configuration, Action<RedisPresenceStoreOptions>? configure = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return builder.AddRedisStore(options =>
-        {
-            options.Configuration = configuration;
-            configure?.Invoke(options);
-        });
-    }
+        => builder.AddRedisStore(RedisConnectionSettings.From(configuration, configure));
 
     /// <summary>Stores presence in Redis, connecting with a copy of <paramref name="configurationOptions"/>.</summary>
     /// <param name="builder">The presence builder.</param>
@@ -31,14 +24,7 @@ public static class RedisPresenceBuilderExtensions
     /// <param name="configure">Sets the other store options (key prefix, shards, ...).</param>
     /// <returns>The builder.</returns>
     public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, ConfigurationOptions configurationOptions, Action<RedisPresenceStoreOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(configurationOptions);
-        return builder.AddRedisStore(options =>
-        {
-            options.ConfigurationOptions = configurationOptions;
-            configure?.Invoke(options);
-        });
-    }
+        => builder.AddRedisStore(RedisConnectionSettings.From(configurationOptions, configure));
 
     /// <summary>Stores presence in Redis through the <see cref="IConnectionMultiplexer"/> registered in the service collection.</summary>
     /// <param name="builder">The presence builder.</param>

@@ -28,14 +28,7 @@ public static class RedisScaleOutSignalRBuilderExtensions
     /// <param name="configure">Sets the store's other options (key prefix, shards, batching).</param>
     /// <returns>The builder.</returns>
     public static ISignalRServerBuilder AddRedisScaleOut(this ISignalRServerBuilder builder, string configuration, Action<RedisPresenceStoreOptions>? configure = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return builder.AddRedisScaleOut(options =>
-        {
-            options.Configuration = configuration;
-            configure?.Invoke(options);
-        });
-    }
+        => builder.AddRedisScaleOut(RedisConnectionSettings.From(configuration, configure));
 
     /// <summary>
     /// Like <see cref="AddRedisScaleOut(ISignalRServerBuilder, string, Action{RedisPresenceStoreOptions}?)"/>,
@@ -46,14 +39,7 @@ public static class RedisScaleOutSignalRBuilderExtensions
     /// <param name="configure">Sets the store's other options (key prefix, shards, batching).</param>
     /// <returns>The builder.</returns>
     public static ISignalRServerBuilder AddRedisScaleOut(this ISignalRServerBuilder builder, ConfigurationOptions configurationOptions, Action<RedisPresenceStoreOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(configurationOptions);
-        return builder.AddRedisScaleOut(options =>
-        {
-            options.ConfigurationOptions = configurationOptions;
-            configure?.Invoke(options);
-        });
-    }
+        => builder.AddRedisScaleOut(RedisConnectionSettings.From(configurationOptions, configure));
 
     private static ISignalRServerBuilder AddRedisScaleOut(this ISignalRServerBuilder builder, Action<RedisPresenceStoreOptions> configure)
     {
