@@ -16,7 +16,12 @@ internal sealed class LoadTestOptions
           --redis 127.0.0.1:PORT   Redis for --store redis (default: start a private redis-server)
           --target http://127.0.0.1:PORT   an already running demo (default: start one)
           --demo PATH              the demo's dll (default samples/Presence.Demo/bin/Release/net10.0/Presence.Demo.dll)
-          --connect-concurrency N  connects in flight at once, default 32
+          --connect-concurrency N  connects in flight at once during the ramp, default 32
+          --warm-up-clients N      throw-away clients connected, pinged and closed before the ramp,
+                                   so the server's JIT tiering is not charged to the ramp; default 200, 0 for none
+          --arrivals N             users who arrive one by one during the steady phase, on top of the
+                                   --clients already online and pinging; default clients / 10
+          --arrival-rate N         arrivals per second (open loop), default 20
           --connect-timeout 120s   the most the connect phase may take
           --report PATH            also write a markdown report there
         Exit code: 0 no errors, 1 errors seen, 2 bad arguments, 3 the run overran its time bound.
@@ -43,6 +48,18 @@ internal sealed class LoadTestOptions
     public int ConnectConcurrency { get; private set; } = 32;
 
     public TimeSpan ConnectTimeout { get; private set; } = TimeSpan.FromSeconds(120);
+
+    public int WarmUpClients { get; private set; } = 200;
+
+    public int? ArrivalCount { get; private set; }
+
+    public int ArrivalRate { get; private set; } = 20;
+
+    /// <summary>Steady-phase arrivals: by default a tenth of the clients, so the ramp stays the main load.</summary>
+    public int Arrivals => ArrivalCount ?? Clients / 10;
+
+    /// <summary>How long the arrivals take to start, at <see cref="ArrivalRate"/> per second.</summary>
+    public TimeSpan ArrivalSpan => TimeSpan.FromSeconds((double)Arrivals / ArrivalRate);
 
     public string? Report { get; private set; }
 
@@ -77,6 +94,9 @@ internal sealed class LoadTestOptions
                 case "--connect-concurrency": options.ConnectConcurrency = PositiveInt(name, Value()); break;
                 case "--connect-timeout": options.ConnectTimeout = ParseDuration(name, Value()); break;
                 case "--report": options.Report = Value(); break;
+                case "--warm-up-clients": options.WarmUpClients = NonNegativeInt(name, Value()); break;
+                case "--arrivals": options.ArrivalCount = NonNegativeInt(name, Value()); break;
+                case "--arrival-rate": options.ArrivalRate = PositiveInt(name, Value()); break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
             }
         }
@@ -84,6 +104,13 @@ internal sealed class LoadTestOptions
         if (options.EffectiveTtl <= options.PingInterval)
         {
             throw new ArgumentException("--ttl must be longer than --ping-interval.");
+        }
+
+        if (options.ArrivalSpan >= options.Duration)
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--arrivals {options.Arrivals} at --arrival-rate {options.ArrivalRate}/s take {options.ArrivalSpan.TotalSeconds:0.#} s, longer than --duration {options.Duration.TotalSeconds:0.#} s: lower --arrivals or raise --duration."));
         }
 
         if (options.Redis is not null)
@@ -98,6 +125,11 @@ internal sealed class LoadTestOptions
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
             : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.");
+
+    private static int NonNegativeInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"{name} must be a whole number, 0 or more, not '{value}'.");
 
     private static TimeSpan ParseDuration(string name, string value)
     {

@@ -12,6 +12,8 @@ internal sealed class LoadTestResult(LoadTestOptions options)
 
     public int Connected { get; set; }
 
+    public int ArrivalsConnected { get; set; }
+
     public int StaleViews { get; set; }
 
     public (double Average, double Max)? ServerCpuConnect { get; set; }
@@ -35,7 +37,7 @@ internal sealed class LoadTestResult(LoadTestOptions options)
     public string LoadAverageAfter { get; set; } = "n/a";
 
     /// <summary>Failed connects, failed or unsuccessful pings, unexpected closes or offline events, and clients whose view of their team never completed.</summary>
-    public int TotalErrors => Run.Errors + StaleViews + (options.Clients - Connected);
+    public int TotalErrors => Run.Errors + StaleViews + (options.Clients - Connected) + (options.Arrivals - ArrivalsConnected);
 
     public IReadOnlyList<(string Metric, string Value)> Rows()
     {
@@ -46,8 +48,12 @@ internal sealed class LoadTestResult(LoadTestOptions options)
             ("ping interval / TTL / steady phase", $"{Ms(options.PingInterval)} / {Ms(options.EffectiveTtl)} / {options.Duration.TotalSeconds:0} s"),
             ("connect rate", ConnectSeconds > 0 ? $"{Connected / ConnectSeconds:N0} clients/s ({ConnectSeconds:0.0} s for all, {options.ConnectConcurrency} in flight)" : "n/a"),
             ("connect time p50 / p99 / max", Run.ConnectTime.Summary()),
-            ("online event latency, connect start to watcher receipt, p50 / p99 / max", Run.OnlineLatency.Summary()),
-            ("online event delivery, server transition timestamp to watcher receipt, p50 / p99 / max", Run.DeliveryLatency.Summary()),
+            ("warm-up (throw-away clients before the ramp)", options.WarmUpClients == 0 ? "none" : $"{options.WarmUpClients:N0} clients, then 2 s"),
+            ("ramp: online event latency, connect start to watcher receipt, p50 / p99 / max", Run.OnlineLatency.Summary()),
+            ("ramp: online event delivery, server transition timestamp to watcher receipt, p50 / p99 / max", Run.DeliveryLatency.Summary()),
+            ("steady arrivals (one by one, others online and pinging)", $"{options.Arrivals:N0} at {options.ArrivalRate}/s ({ArrivalsConnected:N0} connected)"),
+            ("steady arrivals: online event latency, connect start to watcher receipt, p50 / p99 / max", Run.ArrivalOnlineLatency.Summary()),
+            ("steady arrivals: online event delivery, server transition timestamp to watcher receipt, p50 / p99 / max", Run.ArrivalDeliveryLatency.Summary()),
             ("ping round trip p50 / p99 / max", Run.PingRoundTrip.Summary()),
             ("online / offline events received", $"{Run.OnlineEvents:N0} / {Run.OfflineEvents:N0}"),
             ("server CPU, connect phase (avg / max, % of one core)", Cpu(ServerCpuConnect)),
@@ -56,7 +62,7 @@ internal sealed class LoadTestResult(LoadTestOptions options)
             ("redis-server CPU, steady phase / RSS / keys", RedisCpuSteady is null ? "n/a" : $"{Cpu(RedisCpuSteady)} / {Mb(RedisRssBytes)} / {RedisKeys}"),
             ("load generator CPU (this process, same machine)", Cpu(LoadClientCpu)),
             ("load average before / after (2 cores)", $"{LoadAverageBefore} / {LoadAverageAfter}"),
-            ("errors", $"{TotalErrors} (run errors {Run.Errors}: unexpected offline {Run.UnexpectedOffline}, unexpected closes {Run.UnexpectedClosed}, unsuccessful pings {Run.PingFailures}; incomplete team views {StaleViews}; not connected {options.Clients - Connected})"),
+            ("errors", $"{TotalErrors} (run errors {Run.Errors}: unexpected offline {Run.UnexpectedOffline}, unexpected closes {Run.UnexpectedClosed}, unsuccessful pings {Run.PingFailures}; incomplete team views {StaleViews}; not connected {options.Clients - Connected + options.Arrivals - ArrivalsConnected})"),
         };
         return rows;
     }

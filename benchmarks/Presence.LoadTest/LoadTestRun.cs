@@ -9,6 +9,7 @@ namespace Presence.LoadTest;
 internal sealed class LoadTestRun
 {
     private readonly ConcurrentDictionary<string, long> _connectStarted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _errorSamples = new();
     private int _errors;
     private int _unexpectedOffline;
@@ -18,9 +19,17 @@ internal sealed class LoadTestRun
     private long _offlineEvents;
     private volatile bool _stopping;
 
+    /// <summary>Online events of the users connected in the ramp, connect start to watcher receipt.</summary>
     public LatencyRecorder OnlineLatency { get; } = new();
 
+    /// <summary>Online events of the ramp's users, server transition timestamp to watcher receipt.</summary>
     public LatencyRecorder DeliveryLatency { get; } = new();
+
+    /// <summary>Online events of the users who arrived during the steady phase, connect start to watcher receipt.</summary>
+    public LatencyRecorder ArrivalOnlineLatency { get; } = new();
+
+    /// <summary>Online events of the steady phase's arrivals, server transition timestamp to watcher receipt.</summary>
+    public LatencyRecorder ArrivalDeliveryLatency { get; } = new();
 
     public LatencyRecorder PingRoundTrip { get; } = new();
 
@@ -45,6 +54,9 @@ internal sealed class LoadTestRun
 
     public void ConnectStarting(string userId, long timestamp) => _connectStarted[userId] = timestamp;
 
+    /// <summary>Marks a user as a steady-phase arrival, whose latencies are recorded apart from the ramp's.</summary>
+    public void MarkArrival(string userId) => _arrivals[userId] = 0;
+
     public void Connected(string userId, long timestamp)
     {
         if (_connectStarted.TryGetValue(userId, out var started))
@@ -67,15 +79,16 @@ internal sealed class LoadTestRun
             return;
         }
 
+        var arrival = _arrivals.ContainsKey(message.UserId);
         if (first && _connectStarted.TryGetValue(message.UserId, out var started))
         {
-            OnlineLatency.Add(timestamp - started);
+            (arrival ? ArrivalOnlineLatency : OnlineLatency).Add(timestamp - started);
         }
 
         if (DateTimeOffset.TryParse(message.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sent))
         {
             var delivery = DateTimeOffset.UtcNow - sent;
-            DeliveryLatency.Add(Math.Max(0, (long)(delivery.TotalSeconds * Stopwatch.Frequency)));
+            (arrival ? ArrivalDeliveryLatency : DeliveryLatency).Add(Math.Max(0, (long)(delivery.TotalSeconds * Stopwatch.Frequency)));
         }
     }
 

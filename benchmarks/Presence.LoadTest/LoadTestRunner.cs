@@ -18,6 +18,7 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         ChildProcess? redis = null;
         ChildProcess? demo = null;
         var clients = new List<LoadClient>();
+        var arrivals = new List<LoadClient>();
         var run = new LoadTestRun();
         using var pinging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pingLoops = new List<Task>();
@@ -50,22 +51,24 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
             for (var i = 0; i < options.Clients; i++)
             {
-                var team = "load-team-" + (i % options.Teams).ToString("D4", CultureInfo.InvariantCulture);
-                clients.Add(new LoadClient(run, "load-user-" + i.ToString("D6", CultureInfo.InvariantCulture), team));
+                clients.Add(new LoadClient(run, "load-user-" + i.ToString("D6", CultureInfo.InvariantCulture), Team(i)));
+            }
+
+            for (var i = 0; i < options.Arrivals; i++)
+            {
+                var arrival = new LoadClient(run, "load-arrival-" + i.ToString("D6", CultureInfo.InvariantCulture), Team(i));
+                run.MarkArrival(arrival.UserId);
+                arrivals.Add(arrival);
             }
 
             using var connectPhase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connectPhase.CancelAfter(options.ConnectTimeout);
-            await ForEachAsync(clients, options.ConnectConcurrency, async client =>
-            {
-                using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = client.UserId, team = client.Team }, connectPhase.Token).ConfigureAwait(false);
-                response.EnsureSuccessStatusCode();
-                var body = await response.Content.ReadFromJsonAsync<TokenResponse>(connectPhase.Token).ConfigureAwait(false);
-                client.AccessToken = body?.AccessToken ?? throw new InvalidOperationException("POST /api/dev/token returned no accessToken.");
-            }, run, "token").ConfigureAwait(false);
+            await ForEachAsync([.. clients, .. arrivals], options.ConnectConcurrency, client => SignInAsync(http, client, connectPhase.Token), run, "token").ConfigureAwait(false);
 
             var hubUrl = new Uri(target, "/hubs/presence");
-            await WarmUpAsync(http, hubUrl, connectPhase.Token).ConfigureAwait(false);
+            var warmUp = Stopwatch.StartNew();
+            await WarmUpAsync(http, hubUrl, run, connectPhase.Token).ConfigureAwait(false);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: {options.WarmUpClients} throw-away clients in {warmUp.Elapsed.TotalSeconds:0.0} s"));
             var connectWatch = Stopwatch.StartNew();
             server?.TakeCpu();
             await ForEachAsync(clients, options.ConnectConcurrency, async client =>
@@ -96,8 +99,17 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
                 }
             }
 
-            log.WriteLine($"steady phase: {options.Duration.TotalSeconds:0} s of pings every {options.PingInterval.TotalMilliseconds:0} ms");
-            await Task.Delay(options.Duration, cancellationToken).ConfigureAwait(false);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steady phase: {options.Duration.TotalSeconds:0} s of pings every {options.PingInterval.TotalMilliseconds:0} ms; {options.Arrivals} arrivals at {options.ArrivalRate}/s"));
+            var steady = Stopwatch.StartNew();
+            await ArriveAsync(arrivals, hubUrl, run, pingLoops, pinging.Token, cancellationToken).ConfigureAwait(false);
+            var rest = options.Duration - steady.Elapsed;
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest, cancellationToken).ConfigureAwait(false);
+            }
+
+            result.ArrivalsConnected = arrivals.Count(c => c.IsConnected);
+            result.StaleViews += await WaitForConsistentViewsAsync([.. clients, .. arrivals], cancellationToken).ConfigureAwait(false);
             server?.Sample();
             result.ServerCpuSteady = server?.TakeCpu();
             result.RedisCpuSteady = redisSampler?.TakeCpu();
@@ -120,7 +132,7 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             run.Stopping();
             await pinging.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(pingLoops).ConfigureAwait(false);
-            await ForEachAsync(clients, 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose").ConfigureAwait(false);
+            await ForEachAsync([.. clients, .. arrivals], 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose").ConfigureAwait(false);
             if (demo is not null)
             {
                 await demo.DisposeAsync().ConfigureAwait(false);
@@ -189,18 +201,90 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         throw new InvalidOperationException($"The demo did not answer GET / on {target} within 60 s. Its last output:{Environment.NewLine}{tail}");
     }
 
-    /// <summary>One throw-away client first, so the server's JIT and first-request costs are not charged to the measured clients.</summary>
-    private static async Task WarmUpAsync(HttpClient http, Uri hubUrl, CancellationToken cancellationToken)
+    private string Team(int index) => "load-team-" + (index % options.Teams).ToString("D4", CultureInfo.InvariantCulture);
+
+    private static async Task SignInAsync(HttpClient http, LoadClient client, CancellationToken cancellationToken)
     {
-        var warmUp = new LoadClient(new LoadTestRun(), "load-warm-up", "load-warm-up");
-        await using (warmUp.ConfigureAwait(false))
+        using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = client.UserId, team = client.Team }, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false);
+        client.AccessToken = body?.AccessToken ?? throw new InvalidOperationException("POST /api/dev/token returned no accessToken.");
+    }
+
+    /// <summary>
+    /// Throw-away clients in teams of their own connect, ping and close before the ramp, then the server
+    /// gets a moment to finish tiered compilation: a server that has been up for a while runs optimized
+    /// code, and the ramp should measure that, not the JIT. Their failures count as errors.
+    /// </summary>
+    private async Task WarmUpAsync(HttpClient http, Uri hubUrl, LoadTestRun run, CancellationToken cancellationToken)
+    {
+        if (options.WarmUpClients == 0)
         {
-            using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = warmUp.UserId, team = warmUp.Team }, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            warmUp.AccessToken = (await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false))?.AccessToken;
-            await warmUp.ConnectAsync(hubUrl, cancellationToken).ConfigureAwait(false);
-            await warmUp.PingOnceAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        var scratch = new LoadTestRun();
+        var warmUp = Enumerable.Range(0, options.WarmUpClients)
+            .Select(i => new LoadClient(scratch, "load-warm-up-" + i.ToString("D6", CultureInfo.InvariantCulture), "load-warm-up-" + (i % 10).ToString(CultureInfo.InvariantCulture)))
+            .ToList();
+        try
+        {
+            await ForEachAsync(warmUp, options.ConnectConcurrency, async client =>
+            {
+                await SignInAsync(http, client, cancellationToken).ConfigureAwait(false);
+                await client.ConnectAsync(hubUrl, cancellationToken).ConfigureAwait(false);
+                for (var ping = 0; ping < 3; ping++)
+                {
+                    await client.PingOnceAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }, run, "warm-up").ConfigureAwait(false);
+        }
+        finally
+        {
+            scratch.Stopping();
+            await ForEachAsync(warmUp, 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose").ConfigureAwait(false);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts one arrival every 1 / rate seconds (open loop: a slow connect does not delay the next
+    /// arrival), each pinging from its first moment like the ramp's clients, and waits for all to connect.
+    /// </summary>
+    private async Task ArriveAsync(List<LoadClient> arrivals, Uri hubUrl, LoadTestRun run, List<Task> pingLoops, CancellationToken pingToken, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var connecting = new List<Task>(arrivals.Count);
+        for (var i = 0; i < arrivals.Count; i++)
+        {
+            var wait = TimeSpan.FromSeconds((double)i / options.ArrivalRate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+
+            var client = arrivals[i];
+            connecting.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await client.ConnectAsync(hubUrl, cancellationToken).ConfigureAwait(false);
+                        lock (pingLoops)
+                        {
+                            pingLoops.Add(client.PingLoopAsync(options.PingInterval, pingToken));
+                        }
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        run.Error("arrival", client.UserId, exception);
+                    }
+                },
+                cancellationToken));
+        }
+
+        await Task.WhenAll(connecting).ConfigureAwait(false);
     }
 
     /// <summary>Every connected client must see every connected teammate (bulk-online plus events); waits up to the settle timeout.</summary>
