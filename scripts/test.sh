@@ -123,7 +123,7 @@ done
 
 # --- 5. Load-test smoke run: 50 real SignalR clients against the demo, bounded in time -------
 log "load test smoke run: 50 clients"
-if dotnet run --project benchmarks/Presence.LoadTest -c Release --no-build -- --clients 50 --duration 5s \
+if dotnet run --project benchmarks/Presence.LoadTest -c Release --no-build -- --clients 50 --duration 5s --warm-up-clients 20 \
      >"$work/Presence.LoadTest.log" 2>&1; then
   passed=$((passed + 1))
 else

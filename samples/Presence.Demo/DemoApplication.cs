@@ -136,7 +136,7 @@ public static class DemoApplication
         // Anyone may ask about anyone here, so it exists only in Development (the scale-out tests read the store through it).
         if (app.Environment.IsDevelopment())
         {
-            app.MapGet("/api/presence/{userId}", GetUserPresenceAsync);
+            app.MapGet("/api/presence/users/{userId}", GetUserPresenceAsync);
         }
 
         return app;

@@ -65,7 +65,7 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     public static async Task<(bool Online, int Connections)?> TryGetPresenceAsync(DemoNode node, string userId)
     {
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.GetAsync($"/api/presence/{Uri.EscapeDataString(userId)}");
+        using var response = await http.GetAsync($"/api/presence/users/{Uri.EscapeDataString(userId)}");
         if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
         {
             return null;
