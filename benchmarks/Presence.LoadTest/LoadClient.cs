@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Presence.SignalR;
@@ -8,11 +9,14 @@ namespace Presence.LoadTest;
 /// <summary>
 /// One simulated user: one WebSocket connection to the presence hub, a view of who on its team is
 /// online (bulk-online, then online/offline events, like the reference React hook), and a ping loop.
+/// Like the demo page, it follows the protocol's ordering rule: an online or offline older than the
+/// last one applied for that user is ignored, since events from a sweep and a ping may cross.
 /// </summary>
 internal sealed class LoadClient : IAsyncDisposable
 {
     private readonly HashSet<string> _view = new(StringComparer.Ordinal);
     private readonly HashSet<string> _heardOnline = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastApplied = new(StringComparer.Ordinal);
     private readonly LoadTestRun _run;
     private HubConnection? _connection;
 
@@ -61,7 +65,11 @@ internal sealed class LoadClient : IAsyncDisposable
             bool first;
             lock (_view)
             {
-                _view.Add(message.UserId);
+                if (IsCurrent(message.UserId, message.Timestamp))
+                {
+                    _view.Add(message.UserId);
+                }
+
                 first = _heardOnline.Add(message.UserId);
             }
 
@@ -72,7 +80,10 @@ internal sealed class LoadClient : IAsyncDisposable
             _run.OfflineReceived(message.UserId, message.Reason);
             lock (_view)
             {
-                _view.Remove(message.UserId);
+                if (IsCurrent(message.UserId, message.Timestamp))
+                {
+                    _view.Remove(message.UserId);
+                }
             }
         });
         connection.Closed += error =>
@@ -120,6 +131,23 @@ internal sealed class LoadClient : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Whether an event stamped <paramref name="timestamp"/> is not older than the last applied for the user; records it if so. Caller holds the view's lock.</summary>
+    private bool IsCurrent(string userId, string timestamp)
+    {
+        if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return true;
+        }
+
+        if (_lastApplied.TryGetValue(userId, out var last) && at < last)
+        {
+            return false;
+        }
+
+        _lastApplied[userId] = at;
+        return true;
     }
 
     public async ValueTask DisposeAsync()
