@@ -20,11 +20,9 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
 
     public RedisValue Member { get; private set; }
 
-    public RedisValue User { get; private set; }
-
     public short Version => _core.Version;
 
-    public static PendingRefresh Rent(int shard, RedisValue member, RedisValue user)
+    public static PendingRefresh Rent(int shard, RedisValue member)
     {
         if (s_pool.TryDequeue(out var item))
         {
@@ -37,7 +35,6 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
 
         item.Shard = shard;
         item.Member = member;
-        item.User = user;
         return item;
     }
 
@@ -55,7 +52,6 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
         {
             _core.Reset();
             Member = default;
-            User = default;
             if (Interlocked.Increment(ref s_pooled) <= MaxPooled)
             {
                 s_pool.Enqueue(this);

@@ -73,6 +73,17 @@ internal sealed class RedisPresenceKeys
         return (int)(hash % (uint)_shards.Length);
     }
 
-    public static RedisValue Member(string userId, string connectionId) =>
-        string.Concat(userId, "\n", connectionId);
+    /// <summary>
+    /// The sorted-set member of a connection, <c>userId \n connectionId</c>, already in UTF-8: a node
+    /// keeps it for the connection's life and sends it with every heartbeat, so it is encoded once.
+    /// </summary>
+    public static RedisValue Member(string userId, string connectionId)
+    {
+        var userBytes = Encoding.UTF8.GetByteCount(userId);
+        var member = new byte[userBytes + 1 + Encoding.UTF8.GetByteCount(connectionId)];
+        Encoding.UTF8.GetBytes(userId, member);
+        member[userBytes] = (byte)MemberSeparator;
+        Encoding.UTF8.GetBytes(connectionId, member.AsSpan(userBytes + 1));
+        return member;
+    }
 }
