@@ -69,29 +69,37 @@ internal static class RedisScripts
     /// Returns {shard epoch, then the 1-based positions (among the members) of those whose user came online, ascending}.
     /// </summary>
     /// <remarks>
-    /// One variadic ZMSCORE and one ZADD GT per slice instead of a ZADD per member: a call from Lua
-    /// costs about a microsecond on its own, and a batch is nearly always only renewals. Slices of
-    /// 1,000 keep <c>unpack</c> below Lua's stack limit.
+    /// Two variadic calls per slice instead of a ZADD per member (a call from Lua costs about a
+    /// microsecond on its own, and a batch is nearly always only renewals): <c>ZADD NX</c> with the
+    /// score 0, which no lease can have (deadline = now + TTL ≥ 1), counts the missing members; only
+    /// when there are some does <c>ZMSCORE</c> tell which. Then <c>ZADD GT</c> gives every member the
+    /// deadline. Slices of 1,000 keep <c>unpack</c> below Lua's stack limit.
     /// </remarks>
     public const string RefreshBatch = Prelude + """
         local e = epoch(KEYS[3])
         local silent = ARGV[3] ~= '' and ARGV[3] ~= e
         local deadline = now_ms(ARGV[2]) + tonumber(ARGV[1])
         local out = {e}
-        local added, fresh = {}, {}
+        local added = {}
         for first = 4, #ARGV, 1000 do
           local last = math.min(first + 999, #ARGV)
-          local scores = redis.call('ZMSCORE', KEYS[1], unpack(ARGV, first, last))
           local args = {}
           for i = first, last do
-            local m = ARGV[i]
-            args[#args + 1] = deadline
-            args[#args + 1] = m
-            if not scores[i - first + 1] and not fresh[m] then
-              fresh[m] = true
-              added[#added + 1] = i
+            args[#args + 1] = 0
+            args[#args + 1] = ARGV[i]
+          end
+          if redis.call('ZADD', KEYS[1], 'NX', unpack(args)) > 0 then
+            -- A member listed twice scores 0 at both positions but was added once: count it once.
+            local scores = redis.call('ZMSCORE', KEYS[1], unpack(ARGV, first, last))
+            local seen = {}
+            for i = first, last do
+              if scores[i - first + 1] == '0' and not seen[ARGV[i]] then
+                seen[ARGV[i]] = true
+                added[#added + 1] = i
+              end
             end
           end
+          for j = 1, #args, 2 do args[j] = deadline end
           redis.call('ZADD', KEYS[1], 'GT', unpack(args))
         end
         for _, i in ipairs(added) do
