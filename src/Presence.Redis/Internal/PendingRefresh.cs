@@ -10,7 +10,9 @@ namespace Presence.Redis.Internal;
 /// </summary>
 internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
 {
-    private const int MaxPooled = 4096;
+    // Enough for a ping storm of 10,000+ connections on one node (about 1.5 MB at most), so a storm does not
+    // allocate (and promote) most of its requests again on the next round.
+    private const int MaxPooled = 16384;
     private static readonly ConcurrentQueue<PendingRefresh> s_pool = new();
     private static int s_pooled;
 
