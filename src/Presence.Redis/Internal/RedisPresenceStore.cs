@@ -124,15 +124,22 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         // Forget it locally first, so a data-loss restore running now cannot bring it back.
+        RedisValue member = default;
         if (_local.TryGetValue(connectionId, out var entry)
             && string.Equals(entry.UserId, userId, StringComparison.Ordinal)
             && _local.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, entry)))
         {
             entry.Removed = true;
+            member = entry.Member;
         }
 
         var shard = _keys.ShardOf(userId);
-        return await DisconnectAsync(shard, RedisPresenceKeys.Member(userId, connectionId), userId, "remove a connection").ConfigureAwait(false);
+        if (member.IsNull)
+        {
+            member = RedisPresenceKeys.Member(userId, connectionId);
+        }
+
+        return await DisconnectAsync(shard, member, userId, "remove a connection").ConfigureAwait(false);
     }
 
     public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
