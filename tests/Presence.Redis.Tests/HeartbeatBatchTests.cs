@@ -41,8 +41,7 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
     [InlineData(true)]
     public async Task ABatchOfRenewals_NewUsersAndRepeats_ReportsEachNewUserOnce_AndCountsEachConnectionOnce(bool cluster)
     {
-        var store = await CreateStoreAsync(cluster);
-        await Task.WhenAll(Enumerable.Range(0, Known).Select(i => store.AddConnectionAsync($"ku{i}", $"k{i}").AsTask()));
+        var store = await CreateStoreWithKnownConnectionsAsync(cluster);
 
         // Started in one go, so they queue behind one flush: new users sit between renewals, in several
         // slices; each new user pings one connection three times and a second connection once.
@@ -78,8 +77,7 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
     [InlineData(true)]
     public async Task ABatchWhoseConnectionsAllExist_RenewsEveryLease_AndLosesNone(bool cluster)
     {
-        var store = await CreateStoreAsync(cluster);
-        await Task.WhenAll(Enumerable.Range(0, Known).Select(i => store.AddConnectionAsync($"ku{i}", $"k{i}").AsTask()));
+        var store = await CreateStoreWithKnownConnectionsAsync(cluster);
         var expiry = store.Keys.ForShard(0)[RedisPresenceKeys.Expiry];
         var before = await _redis!.GetDatabase().SortedSetRangeByRankWithScoresAsync(expiry);
 
@@ -93,7 +91,8 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
         Assert.DoesNotContain(0d, after.Values);
     }
 
-    private async Task<RedisPresenceStore> CreateStoreAsync(bool cluster)
+    /// <summary>A one-shard store holding <see cref="Known"/> connections, ku{i}/k{i}.</summary>
+    private async Task<RedisPresenceStore> CreateStoreWithKnownConnectionsAsync(bool cluster)
     {
         var configuration = cluster ? await TestRedis.ClusterConfigurationAsync() : await TestRedis.StandaloneConfigurationAsync();
         _redis = await TestRedis.ConnectAsync(configuration);
@@ -107,6 +106,8 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
             _time,
             NullLogger.Instance);
         _store.ServerClockOverride = () => _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return _store;
+        var store = _store;
+        await Task.WhenAll(Enumerable.Range(0, Known).Select(i => store.AddConnectionAsync($"ku{i}", $"k{i}").AsTask()));
+        return store;
     }
 }
