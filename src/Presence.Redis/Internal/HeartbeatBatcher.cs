@@ -5,9 +5,15 @@ namespace Presence.Redis.Internal;
 /// grouped by shard. Redis work then grows with the number of nodes and flushes, not with pings.
 /// One flush runs at a time per node.
 /// </summary>
+/// <remarks>
+/// The flush takes the whole queue by swapping two lists, so callers never wait on the lock while
+/// thousands of heartbeats are sorted by shard: under a ping storm that wait (spinning, then
+/// yielding the CPU) cost more than the Redis call.
+/// </remarks>
 internal sealed class HeartbeatBatcher
 {
-    private readonly Queue<PendingRefresh> _queue = new();
+    private List<PendingRefresh> _queue = [];
+    private List<PendingRefresh> _spare = [];
     private readonly Lock _gate = new();
     private readonly Func<int, List<PendingRefresh>, Task> _sendShard;
     private readonly List<PendingRefresh>[] _byShard;
@@ -34,7 +40,7 @@ internal sealed class HeartbeatBatcher
         bool start;
         lock (_gate)
         {
-            _queue.Enqueue(request);
+            _queue.Add(request);
             start = !_flushing;
             _flushing = true;
         }
@@ -52,6 +58,7 @@ internal sealed class HeartbeatBatcher
         var tasks = new List<Task>();
         while (true)
         {
+            List<PendingRefresh> batch;
             lock (_gate)
             {
                 if (_queue.Count == 0)
@@ -60,35 +67,46 @@ internal sealed class HeartbeatBatcher
                     return;
                 }
 
-                for (var taken = 0; taken < _maxPerFlush && _queue.TryDequeue(out var request); taken++)
-                {
-                    _byShard[request.Shard].Add(request);
-                }
+                // Only this loop touches the spare list, and one loop runs at a time.
+                batch = _queue;
+                _queue = _spare;
             }
 
-            tasks.Clear();
-            for (var shard = 0; shard < _byShard.Length; shard++)
+            for (var first = 0; first < batch.Count; first += _maxPerFlush)
             {
-                if (_byShard[shard].Count > 0)
+                var last = Math.Min(batch.Count, first + _maxPerFlush);
+                for (var i = first; i < last; i++)
                 {
-                    tasks.Add(_sendShard(shard, _byShard[shard]));
+                    _byShard[batch[i].Shard].Add(batch[i]);
                 }
-            }
 
-            try
-            {
-                await Task.WhenAll(tasks).ConfigureAwait(false);
-            }
+                tasks.Clear();
+                for (var shard = 0; shard < _byShard.Length; shard++)
+                {
+                    if (_byShard[shard].Count > 0)
+                    {
+                        tasks.Add(_sendShard(shard, _byShard[shard]));
+                    }
+                }
+
+                try
+                {
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                }
 #pragma warning disable CA1031 // sendShard completes its callers itself; the loop must survive to serve the next heartbeats.
-            catch (Exception)
+                catch (Exception)
 #pragma warning restore CA1031
-            {
+                {
+                }
+
+                foreach (var list in _byShard)
+                {
+                    list.Clear();
+                }
             }
 
-            foreach (var list in _byShard)
-            {
-                list.Clear();
-            }
+            batch.Clear();
+            _spare = batch;
         }
     }
 }

@@ -10,7 +10,9 @@ namespace Presence.Redis.Internal;
 /// </summary>
 internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
 {
-    private const int MaxPooled = 4096;
+    // Enough for a ping storm of 10,000+ connections on one node (about 1.5 MB at most), so a storm does not
+    // allocate (and promote) most of its requests again on the next round.
+    private const int MaxPooled = 16384;
     private static readonly ConcurrentQueue<PendingRefresh> s_pool = new();
     private static int s_pooled;
 
@@ -20,11 +22,9 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
 
     public RedisValue Member { get; private set; }
 
-    public RedisValue User { get; private set; }
-
     public short Version => _core.Version;
 
-    public static PendingRefresh Rent(int shard, RedisValue member, RedisValue user)
+    public static PendingRefresh Rent(int shard, RedisValue member)
     {
         if (s_pool.TryDequeue(out var item))
         {
@@ -37,7 +37,6 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
 
         item.Shard = shard;
         item.Member = member;
-        item.User = user;
         return item;
     }
 
@@ -55,7 +54,6 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
         {
             _core.Reset();
             Member = default;
-            User = default;
             if (Interlocked.Increment(ref s_pooled) <= MaxPooled)
             {
                 s_pool.Enqueue(this);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
 
@@ -11,7 +12,7 @@ namespace Presence.Redis.Internal;
 /// sorted-set members — so no id can forge or collide with a key, whatever characters it holds.
 /// </summary>
 /// <remarks>
-/// Per shard <c>s</c>: <c>{prefix}:{s}:expiry</c> (sorted set: member <c>userId \n connectionId</c>,
+/// Per shard <c>s</c>: <c>{prefix}:{s}:expiry</c> (sorted set: member <c>userId \n connection</c>, see <see cref="Member"/>,
 /// score = lease deadline in Redis server milliseconds), <c>{prefix}:{s}:users</c> (hash: userId →
 /// live connection count, <c>0</c> inside the offline grace period), <c>{prefix}:{s}:epoch</c>
 /// (string: when the shard's data was created, to notice a restart or FLUSHALL),
@@ -30,6 +31,9 @@ internal sealed class RedisPresenceKeys
 
     /// <summary>Separates user and connection in a sorted-set member; ids cannot contain control characters.</summary>
     public const char MemberSeparator = '\n';
+
+    /// <summary>Connection ids this long or longer (UTF-8 bytes) are stored as this many bytes of their SHA-256.</summary>
+    public const int HashedConnectionLength = 16;
 
     private readonly RedisKey[][] _shards;
 
@@ -73,6 +77,37 @@ internal sealed class RedisPresenceKeys
         return (int)(hash % (uint)_shards.Length);
     }
 
-    public static RedisValue Member(string userId, string connectionId) =>
-        string.Concat(userId, "\n", connectionId);
+    /// <summary>
+    /// The sorted-set member of a connection, <c>userId \n connection</c>, already in UTF-8: a node
+    /// keeps it for the connection's life and sends it with every heartbeat, so it is encoded once.
+    /// </summary>
+    /// <remarks>
+    /// A connection id of fewer than <see cref="HashedConnectionLength"/> UTF-8 bytes is kept as it
+    /// is; a longer one (SignalR's have 22 characters) is replaced by the first 16 bytes of its
+    /// SHA-256. Only the member's user part is ever read back (by the sweep, up to the first
+    /// <c>\n</c>), and the two forms have different lengths, so ids stay distinct: two connections
+    /// of one user would have to collide in 128 bits of SHA-256. Each member sits in the sorted set's
+    /// dictionary and skiplist, so the 6 bytes saved on a 22-character id moved the member of a
+    /// 12-character user id into Redis's next smaller allocation (48 to 32 bytes).
+    /// </remarks>
+    public static RedisValue Member(string userId, string connectionId)
+    {
+        var userBytes = Encoding.UTF8.GetByteCount(userId);
+        var connectionBytes = Encoding.UTF8.GetByteCount(connectionId);
+        var hashed = connectionBytes >= HashedConnectionLength;
+        var member = new byte[userBytes + 1 + (hashed ? HashedConnectionLength : connectionBytes)];
+        Encoding.UTF8.GetBytes(userId, member);
+        member[userBytes] = (byte)MemberSeparator;
+        if (!hashed)
+        {
+            Encoding.UTF8.GetBytes(connectionId, member.AsSpan(userBytes + 1));
+            return member;
+        }
+
+        Span<byte> utf8 = stackalloc byte[PresenceId.MaxLength * 3];
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(connectionId, utf8)], digest);
+        digest[..HashedConnectionLength].CopyTo(member.AsSpan(userBytes + 1));
+        return member;
+    }
 }

@@ -106,8 +106,12 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         var shard = _keys.ShardOf(userId);
         var member = RedisPresenceKeys.Member(userId, connectionId);
         var result = (RedisResult[])(await EvaluateAsync(
-            "register a connection", RedisScripts.Connect, _keys.ForShard(shard), [member, userId, _ttlMilliseconds, Clock()]).ConfigureAwait(false))!;
-        ObserveEpoch(shard, (string?)result[1]);
+            "register a connection", RedisScripts.Connect, _keys.ForShard(shard), [member, _ttlMilliseconds, Clock(), KnownEpoch(shard)]).ConfigureAwait(false))!;
+        if (result.Length > 1)
+        {
+            ObserveEpoch(shard, (string?)result[1]);
+        }
+
         _local[connectionId] = new LocalConnection(userId, shard, member) { LastSeen = _timeProvider.GetTimestamp() };
         return (int)result[0] == 1 ? PresenceChange.CameOnline : PresenceChange.None;
     }
@@ -120,15 +124,22 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         // Forget it locally first, so a data-loss restore running now cannot bring it back.
+        RedisValue member = default;
         if (_local.TryGetValue(connectionId, out var entry)
             && string.Equals(entry.UserId, userId, StringComparison.Ordinal)
             && _local.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, entry)))
         {
             entry.Removed = true;
+            member = entry.Member;
         }
 
         var shard = _keys.ShardOf(userId);
-        return await DisconnectAsync(shard, RedisPresenceKeys.Member(userId, connectionId), userId, "remove a connection").ConfigureAwait(false);
+        if (member.IsNull)
+        {
+            member = RedisPresenceKeys.Member(userId, connectionId);
+        }
+
+        return await DisconnectAsync(shard, member, userId, "remove a connection").ConfigureAwait(false);
     }
 
     public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -148,7 +159,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             {
                 // The hot path: no allocation, no round trip of its own.
                 Volatile.Write(ref entry.LastSeen, now);
-                return _heartbeats.Enqueue(PendingRefresh.Rent(entry.Shard, entry.Member, entry.User));
+                return _heartbeats.Enqueue(PendingRefresh.Rent(entry.Shard, entry.Member));
             }
 
             ThrowIfOwnedByAnother(userId, connectionId);
@@ -444,7 +455,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     {
         var shard = _keys.ShardOf(userId);
         var entry = new LocalConnection(userId, shard, RedisPresenceKeys.Member(userId, connectionId)) { LastSeen = now };
-        var change = await _heartbeats.Enqueue(PendingRefresh.Rent(shard, entry.Member, entry.User)).ConfigureAwait(false);
+        var change = await _heartbeats.Enqueue(PendingRefresh.Rent(shard, entry.Member)).ConfigureAwait(false);
         _local[connectionId] = entry;
         return change;
     }
@@ -453,7 +464,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     private async Task SendHeartbeatsAsync(int shard, List<PendingRefresh> requests)
     {
         var keys = _keys.ForShard(shard);
-        RedisValue known = Volatile.Read(ref _epochs[shard]) ?? string.Empty;
+        var known = KnownEpoch(shard);
         RedisValue clock = Clock();
         var chunks = new List<(int Start, int Count, Task<RedisResult> Call)>();
         Exception? failure = null;
@@ -463,14 +474,13 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             for (var start = 0; start < requests.Count; start += _batchSize)
             {
                 var count = Math.Min(_batchSize, requests.Count - start);
-                var args = new RedisValue[3 + (2 * count)];
+                var args = new RedisValue[3 + count];
                 args[0] = _ttlMilliseconds;
                 args[1] = clock;
                 args[2] = known;
                 for (var i = 0; i < count; i++)
                 {
-                    args[3 + (2 * i)] = requests[start + i].Member;
-                    args[4 + (2 * i)] = requests[start + i].User;
+                    args[3 + i] = requests[start + i].Member;
                 }
 
                 chunks.Add((start, count, database.ScriptEvaluateAsync(RedisScripts.RefreshBatch, keys, args)));
@@ -490,9 +500,21 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             {
                 var result = (RedisResult[])(await call.ConfigureAwait(false))!;
                 ObserveEpoch(shard, (string?)result[0]);
+
+                // The script lists only the positions that came online (1-based, ascending); the rest changed nothing.
+                var next = 1;
+                var cameOnline = result.Length > 1 ? (int)result[1] - 1 : -1;
                 for (var i = 0; i < count; i++)
                 {
-                    requests[start + i].SetResult((int)result[i + 1] == 1 ? PresenceChange.CameOnline : PresenceChange.None);
+                    if (i == cameOnline)
+                    {
+                        requests[start + i].SetResult(PresenceChange.CameOnline);
+                        cameOnline = ++next < result.Length ? (int)result[next] - 1 : -1;
+                    }
+                    else
+                    {
+                        requests[start + i].SetResult(PresenceChange.None);
+                    }
                 }
             }
 #pragma warning disable CA1031 // As above: the error goes to the callers.
@@ -666,7 +688,15 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     private async Task<RedisResult> EvaluateAsync(string operation, string script, RedisKey[] keys, RedisValue[] args)
     {
         var database = await GetDatabaseAsync(operation).ConfigureAwait(false);
-        return await Guard(operation, database.ScriptEvaluateAsync(script, keys, args)).ConfigureAwait(false);
+        try
+        {
+            // Awaited here rather than through Guard: one async frame less on every connect and disconnect.
+            return await database.ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
+        }
+        catch (RedisException exception)
+        {
+            throw Unavailable(operation, exception);
+        }
     }
 
     private async Task<T> Guard<T>(string operation, Task<T> call)
@@ -759,6 +789,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     /// <summary>A Redis server time in milliseconds (a score, as the scripts return it).</summary>
     private static DateTimeOffset FromServerTime(RedisResult milliseconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds((long)(double)milliseconds);
+
+    /// <summary>The epoch this node last synced with for the shard, as the scripts expect it ('' when none yet).</summary>
+    private RedisValue KnownEpoch(int shard) => Volatile.Read(ref _epochs[shard]) ?? string.Empty;
 
     private RedisValue Clock() => ServerClockOverride is { } clock ? clock() : RedisValue.EmptyString;
 
