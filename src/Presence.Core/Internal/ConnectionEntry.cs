@@ -55,24 +55,7 @@ internal sealed class ConnectionEntry(string connectionId, UserEntry user, long 
         return false;
     }
 
-    /// <summary>Ends the lease if it ended by <paramref name="now"/>; the caller holds the shard's gate.</summary>
-    /// <param name="now">The sweep's time.</param>
-    /// <param name="leaseEnd">When the lease ended, or, when it was extended past <paramref name="now"/>, its new end.</param>
-    /// <returns><see langword="true"/> when the lease ended and the connection is now <see cref="Removed"/>.</returns>
-    public bool TryExpire(long now, out long leaseEnd)
-    {
-        leaseEnd = Volatile.Read(ref LeaseEnd);
-        while (leaseEnd <= now)
-        {
-            var seen = Interlocked.CompareExchange(ref LeaseEnd, Removed, leaseEnd);
-            if (seen == leaseEnd)
-            {
-                return true;
-            }
-
-            leaseEnd = seen; // a heartbeat extended it meanwhile
-        }
-
-        return false;
-    }
+    /// <summary>Ends the lease unless a heartbeat extended it past <paramref name="leaseEnd"/>; the caller holds the shard's gate.</summary>
+    /// <returns><see langword="true"/> when the connection is now <see cref="Removed"/>.</returns>
+    public bool TryExpire(long leaseEnd) => Interlocked.CompareExchange(ref LeaseEnd, Removed, leaseEnd) == leaseEnd;
 }

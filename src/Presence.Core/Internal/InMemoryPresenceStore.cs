@@ -120,10 +120,13 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 ForgetExpiredLocked(shard, now);
                 while (NextDue(shard, now) is { } head)
                 {
-                    // Heartbeats extended the lease past now: it waits again, keyed by its new end.
-                    if (Volatile.Read(ref head.LeaseEnd) is var extended && extended > now)
+                    // Heartbeats extended the lease since it was queued: queue it again by its real end,
+                    // even when that end is past too, so leases end in order and a user's last-seen
+                    // time is the end of their last lease.
+                    var leaseEnd = Volatile.Read(ref head.LeaseEnd);
+                    if (leaseEnd > head.Deadline)
                     {
-                        Requeue(head, extended);
+                        Requeue(head, leaseEnd);
                         continue;
                     }
 
@@ -133,10 +136,9 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                         return new ValueTask<SweepResult>(new SweepResult(swept ?? [], removedConnections, hasMore: true));
                     }
 
-                    if (!head.TryExpire(now, out var leaseEnd))
+                    if (!head.TryExpire(leaseEnd))
                     {
-                        Requeue(head, leaseEnd); // a heartbeat won the race
-                        continue;
+                        continue; // a heartbeat extended it just now: the next turn re-queues it
                     }
 
                     processed++;
