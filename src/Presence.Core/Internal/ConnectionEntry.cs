@@ -17,6 +17,12 @@ internal sealed class ConnectionEntry(string connectionId, UserEntry user, long 
     public readonly string UserId = user.UserId;
     public readonly ExpiryShard Shard = user.Shard;
 
+    /// <summary><see cref="ConnectionMap.Hash"/> of <see cref="ConnectionId"/>.</summary>
+    public readonly int MapHash = ConnectionMap.Hash(connectionId);
+
+    /// <summary>The next entry in this entry's <see cref="ConnectionMap"/> chain; written under the stripe's lock, read without it.</summary>
+    public ConnectionEntry? NextInMap;
+
     /// <summary>
     /// When the lease ends (store clock units), or <see cref="Removed"/>. A heartbeat raises it with a
     /// compare-and-swap and takes no lock; the sweep and a disconnect swap in <see cref="Removed"/>

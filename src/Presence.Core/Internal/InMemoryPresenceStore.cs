@@ -26,7 +26,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     // The maps' default of one lock stripe per core makes two writers collide often on a small machine.
     private readonly ConcurrentDictionary<string, UserEntry> _users = new(concurrencyLevel: ShardCount, capacity: 1024);
-    private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(concurrencyLevel: ShardCount, capacity: 1024);
+    private readonly ConnectionMap _connections = new();
     private readonly ExpiryShard[] _shards = NewShards();
     private readonly TimeProvider _timeProvider;
     private readonly bool _coarseClock;
@@ -356,7 +356,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         // common case skips validation. Every other case validates first and fails as it always did.
         ConnectionEntry? entry = null;
         if (userId is not null && connectionId is not null
-            && _connections.TryGetValue(connectionId, out entry)
+            && (entry = _connections.Find(connectionId)) is not null
             && string.Equals(entry.UserId, userId, StringComparison.Ordinal))
         {
             return entry;
@@ -388,13 +388,8 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 // Try the insert first: a new connection, the common case, then costs one map operation, not two.
                 var deadline = Now() + _ttl;
                 var entry = new ConnectionEntry(connectionId, user, deadline);
-                if (!_connections.TryAdd(connectionId, entry))
+                if (_connections.AddOrGetExisting(entry) is { } existing)
                 {
-                    if (!_connections.TryGetValue(connectionId, out var existing))
-                    {
-                        continue; // removed since the insert failed; try again
-                    }
-
                     if (!ReferenceEquals(existing.User, user))
                     {
                         ForgetIfNewLocked(user);
@@ -483,7 +478,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         Interlocked.Exchange(ref entry.LeaseEnd, ConnectionEntry.Removed);
         Dequeue(entry);
         entry.Shard.ConnectionCount--;
-        _connections.TryRemove(new KeyValuePair<string, ConnectionEntry>(entry.ConnectionId, entry));
+        _connections.Remove(entry);
     }
 
     /// <summary>A connection of the user was removed. Caller holds the shard's gate.</summary>
