@@ -134,8 +134,8 @@ public sealed class InMemoryPresenceStoreLeaseTests
         {
             var threads = new[]
             {
-                new Thread(() => changes[0] = Heartbeat(store, heartbeats, start)),
-                new Thread(() => changes[1] = Disconnect(store, disconnects, start)),
+                new Thread(() => changes[0] = Drive(heartbeats, start, (u, c) => store.RefreshConnectionAsync(u, c))),
+                new Thread(() => changes[1] = Drive(disconnects, start, (u, c) => store.RemoveConnectionAsync(u, c))),
                 new Thread(() => changes[2] = Sweep(store, sweepLimit, start)),
             };
             foreach (var thread in threads)
@@ -210,27 +210,15 @@ public sealed class InMemoryPresenceStoreLeaseTests
         return swept;
     }
 
-    private static List<(string, PresenceChange)> Heartbeat(InMemoryPresenceStore store, string[] connections, Barrier start)
+    /// <summary>Waits for the start, then runs <paramref name="operation"/> on each connection in turn and records what it reported.</summary>
+    private static List<(string, PresenceChange)> Drive(string[] connections, Barrier start, Func<string, string, ValueTask<PresenceChange>> operation)
     {
         var changes = new List<(string, PresenceChange)>();
         start.SignalAndWait();
         foreach (var connection in connections)
         {
             var user = UserOf(connection);
-            changes.Add((user, store.RefreshConnectionAsync(user, connection).AsTask().GetAwaiter().GetResult()));
-        }
-
-        return changes;
-    }
-
-    private static List<(string, PresenceChange)> Disconnect(InMemoryPresenceStore store, string[] connections, Barrier start)
-    {
-        var changes = new List<(string, PresenceChange)>();
-        start.SignalAndWait();
-        foreach (var connection in connections)
-        {
-            var user = UserOf(connection);
-            changes.Add((user, store.RemoveConnectionAsync(user, connection).AsTask().GetAwaiter().GetResult()));
+            changes.Add((user, operation(user, connection).AsTask().GetAwaiter().GetResult()));
         }
 
         return changes;
