@@ -85,7 +85,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             }
 
             RemoveLocked(entry);
-            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, Now(), atUtc: null, disconnected: true));
+            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, at: null, atUtc: null, disconnected: true));
         }
     }
 
@@ -474,8 +474,9 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     /// <summary>Marks a connection removed, dequeues it and forgets it. Caller holds the shard's gate.</summary>
     private void RemoveLocked(ConnectionEntry entry)
     {
-        // A heartbeat racing with this sees the mark and registers the connection again.
-        Interlocked.Exchange(ref entry.LeaseEnd, ConnectionEntry.Removed);
+        // A heartbeat racing with this sees the mark and registers the connection again; its
+        // compare-and-swap fails against this plain store, so no locked instruction is needed here.
+        Volatile.Write(ref entry.LeaseEnd, ConnectionEntry.Removed);
         Dequeue(entry);
         entry.Shard.ConnectionCount--;
         _connections.Remove(entry);
@@ -483,32 +484,33 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     /// <summary>A connection of the user was removed. Caller holds the shard's gate.</summary>
     /// <param name="user">The connection's user.</param>
-    /// <param name="at">When: now for a disconnect, the end of the lease for an expiry (clock units).</param>
+    /// <param name="at">When: the end of the lease for an expiry (clock units); <see langword="null"/> for now (a disconnect), read only if needed.</param>
     /// <param name="atUtc">
     /// The same instant in UTC: the user's last-seen time if they go offline; <see langword="null"/>
     /// for now, read from the time provider only then (a wall-clock read is not free).
     /// </param>
     /// <param name="disconnected">A disconnect, which starts the grace period; an expiry never does.</param>
-    private PresenceChange ConnectionGoneLocked(UserEntry user, long at, DateTimeOffset? atUtc, bool disconnected)
+    private PresenceChange ConnectionGoneLocked(UserEntry user, long? at, DateTimeOffset? atUtc, bool disconnected)
     {
         if (--user.ConnectionCount > 0)
         {
             return PresenceChange.None;
         }
 
+        var offlineAt = at ?? Now();
         var lastSeen = atUtc ?? _timeProvider.GetUtcNow();
 
         user.Shard.Online.Unlink(user);
         if (disconnected && _grace > 0)
         {
-            user.OfflineAt = at;
+            user.OfflineAt = offlineAt;
             user.LastSeen = lastSeen;
             user.State = UserState.Grace;
-            user.Shard.Grace.Append(user, at + _grace);
+            user.Shard.Grace.Append(user, offlineAt + _grace);
             return PresenceChange.None;
         }
 
-        GoOfflineLocked(user, at, lastSeen);
+        GoOfflineLocked(user, offlineAt, lastSeen);
         return PresenceChange.WentOffline;
     }
 
