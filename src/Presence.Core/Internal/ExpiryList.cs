@@ -3,11 +3,11 @@ namespace Presence.Internal;
 /// <summary>
 /// A doubly linked list of nodes ordered by deadline. Every deadline appended to one list is
 /// "now + the same span" with the time read under the shard's gate, so appending at the tail keeps
-/// it sorted: a refresh is an O(1) move to the tail, and a sweep only looks at the head.
+/// it sorted, and a sweep only looks at the head.
 /// </summary>
 /// <remarks>
 /// A mutable struct kept as a field of <see cref="ExpiryShard"/> and only ever called through that
-/// field, so calls update it in place; it saves a dereference on every heartbeat. Callers hold the shard's gate.
+/// field, so calls update it in place; it saves a dereference on every connect and disconnect. Callers hold the shard's gate.
 /// </remarks>
 internal struct ExpiryList
 {
@@ -61,19 +61,5 @@ internal struct ExpiryList
         node.Previous = null;
         node.Next = null;
         node.Linked = false;
-    }
-
-    /// <summary>Moves a linked node to the tail with a new deadline.</summary>
-    public void MoveToTail(ExpiryNode node, long deadline)
-    {
-        if (!ReferenceEquals(node, _tail))
-        {
-            Unlink(node);
-            Append(node, deadline);
-        }
-        else if (deadline > node.Deadline)
-        {
-            node.Deadline = deadline;
-        }
     }
 }

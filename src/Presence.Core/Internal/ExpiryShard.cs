@@ -9,8 +9,15 @@ internal sealed class ExpiryShard
 {
     public readonly Lock Gate = new();
 
-    /// <summary>Live connections, by lease deadline (now + TTL).</summary>
+    /// <summary>
+    /// Live connections by the lease deadline they connected with (now + TTL). A heartbeat does not
+    /// move its entry (it only raises <see cref="ConnectionEntry.LeaseEnd"/>), so a deadline here may
+    /// be stale: the sweep then moves the entry to <see cref="Refreshed"/>.
+    /// </summary>
     public ExpiryList Connections;
+
+    /// <summary>Live connections the sweep found extended by heartbeats, by the lease end it saw then.</summary>
+    public ExpiryHeap Refreshed;
 
     /// <summary>Users whose last connection closed and whose grace period runs, by its end (now + grace).</summary>
     public ExpiryList Grace;

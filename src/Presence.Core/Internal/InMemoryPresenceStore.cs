@@ -6,8 +6,9 @@ namespace Presence.Internal;
 /// <summary>
 /// The default <see cref="IPresenceStore"/>: one process, no global lock. Users are spread over
 /// shards by a hash of their id; a shard's one lock guards its users, all their connections, and
-/// the lists that expire them, so a transition is one lock section and a heartbeat is an O(1),
-/// allocation-free move. Sweeps touch only what expired.
+/// the lists that expire them, so a transition is one lock section. A heartbeat takes no lock: it
+/// raises the lease's end with one compare-and-swap, and the sweep re-queues a lease it finds
+/// extended. Sweeps touch only what expired or was re-queued.
 /// </summary>
 /// <remarks>
 /// A user's entry stays in the user map while they are offline, holding their last-seen time, until
@@ -25,7 +26,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
     // The maps' default of one lock stripe per core makes two writers collide often on a small machine.
     private readonly ConcurrentDictionary<string, UserEntry> _users = new(concurrencyLevel: ShardCount, capacity: 1024);
-    private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(concurrencyLevel: ShardCount, capacity: 1024);
+    private readonly ConnectionMap _connections = new();
     private readonly ExpiryShard[] _shards = NewShards();
     private readonly TimeProvider _timeProvider;
     private readonly bool _coarseClock;
@@ -78,30 +79,22 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         var shard = entry.Shard;
         lock (shard.Gate)
         {
-            if (!entry.Linked)
+            if (Volatile.Read(ref entry.LeaseEnd) == ConnectionEntry.Removed)
             {
                 return new ValueTask<PresenceChange>(PresenceChange.None); // a sweep or another disconnect took it
             }
 
             RemoveLocked(entry);
-            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, Now(), _timeProvider.GetUtcNow(), disconnected: true));
+            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, at: null, atUtc: null, disconnected: true));
         }
     }
 
     public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
-        if (FindOwned(userId, connectionId) is { } entry)
+        // Failing to extend means a sweep or a disconnect took it away: register it again below.
+        if (FindOwned(userId, connectionId) is { } entry && entry.TryExtend(Now() + _ttl))
         {
-            var shard = entry.Shard;
-            lock (shard.Gate)
-            {
-                // Not linked means a sweep or a disconnect took it away: register it again below.
-                if (entry.Linked)
-                {
-                    shard.Connections.MoveToTail(entry, Now() + _ttl);
-                    return new ValueTask<PresenceChange>(PresenceChange.None);
-                }
-            }
+            return new ValueTask<PresenceChange>(PresenceChange.None);
         }
 
         return new ValueTask<PresenceChange>(Add(userId, connectionId));
@@ -125,17 +118,31 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             lock (shard.Gate)
             {
                 ForgetExpiredLocked(shard, now);
-                while (shard.Connections.Head is ConnectionEntry head && head.Deadline <= now)
+                while (NextDue(shard, now) is { } head)
                 {
+                    // Heartbeats extended the lease since it was queued: queue it again by its real end,
+                    // even when that end is past too, so leases end in order and a user's last-seen
+                    // time is the end of their last lease.
+                    var leaseEnd = Volatile.Read(ref head.LeaseEnd);
+                    if (leaseEnd > head.Deadline)
+                    {
+                        Requeue(head, leaseEnd);
+                        continue;
+                    }
+
                     if (processed == maxConnections)
                     {
                         _nextSweepShard = index;
                         return new ValueTask<SweepResult>(new SweepResult(swept ?? [], removedConnections, hasMore: true));
                     }
 
+                    if (!head.TryExpire(leaseEnd))
+                    {
+                        continue; // a heartbeat extended it just now: the next turn re-queues it
+                    }
+
                     processed++;
                     removedConnections++;
-                    var leaseEnd = head.Deadline;
                     var leaseEndUtc = utcNow - ToTimeSpan(now - leaseEnd);
                     RemoveLocked(head);
                     if (ConnectionGoneLocked(head.User, leaseEnd, leaseEndUtc, disconnected: false) == PresenceChange.WentOffline)
@@ -349,7 +356,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         // common case skips validation. Every other case validates first and fails as it always did.
         ConnectionEntry? entry = null;
         if (userId is not null && connectionId is not null
-            && _connections.TryGetValue(connectionId, out entry)
+            && (entry = _connections.Find(connectionId)) is not null
             && string.Equals(entry.UserId, userId, StringComparison.Ordinal))
         {
             return entry;
@@ -379,14 +386,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 }
 
                 // Try the insert first: a new connection, the common case, then costs one map operation, not two.
-                var entry = new ConnectionEntry(connectionId, user);
-                if (!_connections.TryAdd(connectionId, entry))
+                var deadline = Now() + _ttl;
+                var entry = new ConnectionEntry(connectionId, user, deadline);
+                if (_connections.AddOrGetExisting(entry) is { } existing)
                 {
-                    if (!_connections.TryGetValue(connectionId, out var existing))
-                    {
-                        continue; // removed since the insert failed; try again
-                    }
-
                     if (!ReferenceEquals(existing.User, user))
                     {
                         ForgetIfNewLocked(user);
@@ -394,17 +397,19 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     }
 
                     // The same user means the same shard, whose gate we hold.
-                    if (existing.Linked)
+                    if (existing.TryExtend(deadline))
                     {
-                        shard.Connections.MoveToTail(existing, Now() + _ttl);
                         return PresenceChange.None;
                     }
 
-                    // Unlinked but still in the map cannot happen under the shard's gate; start over to be safe.
+                    // Removed but still in the map cannot happen under the shard's gate; start over to be safe.
                     continue;
                 }
 
-                shard.Connections.Append(entry, Now() + _ttl);
+                shard.Connections.Append(entry, deadline);
+
+                // Append rounds the deadline up when the clock stepped back; the lease must not end before its key.
+                entry.TryExtend(entry.Deadline);
                 shard.ConnectionCount++;
                 return ++user.ConnectionCount == 1 ? ComeOnlineLocked(user) : PresenceChange.None;
             }
@@ -437,37 +442,75 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         return previous == UserState.Grace ? PresenceChange.None : PresenceChange.CameOnline;
     }
 
-    /// <summary>Unlinks a connection and forgets it. Caller holds the shard's gate.</summary>
+    /// <summary>The connection whose lease the sweep should look at next, if its key is due by <paramref name="now"/>. Caller holds the shard's gate.</summary>
+    private static ConnectionEntry? NextDue(ExpiryShard shard, long now)
+    {
+        var listed = (ConnectionEntry?)shard.Connections.Head;
+        var refreshed = shard.Refreshed.Min;
+        var next = refreshed is null || (listed is not null && listed.Deadline <= refreshed.Deadline) ? listed : refreshed;
+        return next is not null && next.Deadline <= now ? next : null;
+    }
+
+    /// <summary>Moves a connection whose lease was extended into the shard's heap, keyed by its new end. Caller holds the shard's gate.</summary>
+    private static void Requeue(ConnectionEntry entry, long leaseEnd)
+    {
+        Dequeue(entry);
+        entry.Shard.Refreshed.Push(entry, leaseEnd);
+    }
+
+    /// <summary>Takes a connection out of the list or the heap it waits in. Caller holds the shard's gate.</summary>
+    private static void Dequeue(ConnectionEntry entry)
+    {
+        if (entry.Linked)
+        {
+            entry.Shard.Connections.Unlink(entry);
+        }
+        else
+        {
+            entry.Shard.Refreshed.Remove(entry);
+        }
+    }
+
+    /// <summary>Marks a connection removed, dequeues it and forgets it. Caller holds the shard's gate.</summary>
     private void RemoveLocked(ConnectionEntry entry)
     {
-        entry.Shard.Connections.Unlink(entry);
+        // A heartbeat racing with this sees the mark and registers the connection again; its
+        // compare-and-swap fails against this plain store, so no locked instruction is needed here.
+        Volatile.Write(ref entry.LeaseEnd, ConnectionEntry.Removed);
+        Dequeue(entry);
         entry.Shard.ConnectionCount--;
-        _connections.TryRemove(new KeyValuePair<string, ConnectionEntry>(entry.ConnectionId, entry));
+        _connections.Remove(entry);
     }
 
     /// <summary>A connection of the user was removed. Caller holds the shard's gate.</summary>
     /// <param name="user">The connection's user.</param>
-    /// <param name="at">When: now for a disconnect, the end of the lease for an expiry (clock units).</param>
-    /// <param name="atUtc">The same instant in UTC: the user's last-seen time if they go offline.</param>
+    /// <param name="at">When: the end of the lease for an expiry (clock units); <see langword="null"/> for now (a disconnect), read only if needed.</param>
+    /// <param name="atUtc">
+    /// The same instant in UTC: the user's last-seen time if they go offline; <see langword="null"/>
+    /// for now, read from the time provider only then (a wall-clock read is not free).
+    /// </param>
     /// <param name="disconnected">A disconnect, which starts the grace period; an expiry never does.</param>
-    private PresenceChange ConnectionGoneLocked(UserEntry user, long at, DateTimeOffset atUtc, bool disconnected)
+    private PresenceChange ConnectionGoneLocked(UserEntry user, long? at, DateTimeOffset? atUtc, bool disconnected)
     {
         if (--user.ConnectionCount > 0)
         {
             return PresenceChange.None;
         }
 
+        var offlineAt = at ?? Now();
+        var lastSeen = atUtc ?? _timeProvider.GetUtcNow();
+
         user.Shard.Online.Unlink(user);
         if (disconnected && _grace > 0)
         {
-            user.OfflineAt = at;
-            user.LastSeen = atUtc;
+            user.OfflineAt = offlineAt;
+            user.LastSeen = lastSeen;
             user.State = UserState.Grace;
-            user.Shard.Grace.Append(user, at + _grace);
+            user.Shard.Grace.Append(user, offlineAt + _grace);
             return PresenceChange.None;
         }
 
-        GoOfflineLocked(user, at, atUtc);
+        GoOfflineLocked(user, offlineAt, lastSeen);
         return PresenceChange.WentOffline;
     }
 
