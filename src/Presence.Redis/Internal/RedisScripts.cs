@@ -137,31 +137,47 @@ internal static class RedisScripts
     /// then per user who went offline: userId, offline time ms, 'e' (expired) or 'd' (disconnected)}.
     /// </summary>
     public const string Sweep = Prelude + """
+        -- Per expired member only the HINCRBY that decides the transition; the other writes go out in
+        -- bulk calls of at most 1,000 arguments (Lua's unpack has a stack limit).
+        local function bulk(command, key, list)
+          for i = 1, #list, 1000 do
+            redis.call(command, key, unpack(list, i, math.min(i + 999, #list)))
+          end
+        end
         local limit = tonumber(ARGV[1])
         local now = now_ms(ARGV[2])
         local out = {0, 0, 0}
+        local gone, seen = {}, {}
+        local function offline(user, at, reason)
+          gone[#gone + 1] = user
+          seen[#seen + 1] = at; seen[#seen + 1] = user
+          out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = reason
+        end
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit + 1)
         local n = #expired / 2
         if n > limit then n = limit; out[1] = 1 end
+        local members = {}
         for i = 1, n do
           local m, at = expired[2 * i - 1], expired[2 * i]
-          redis.call('ZREM', KEYS[1], m)
+          members[i] = m
           local user = string.sub(m, 1, string.find(m, '\n', 1, true) - 1)
-          if redis.call('HINCRBY', KEYS[2], user, -1) <= 0 then
-            went_offline(user, at)
-            out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = 'e'
-          end
+          if redis.call('HINCRBY', KEYS[2], user, -1) <= 0 then offline(user, at, 'e') end
         end
+        bulk('ZREM', KEYS[1], members)
         local budget = limit - n
         local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[3]), 'WITHSCORES', 'LIMIT', 0, budget + 1)
         local g = #ended / 2
         if g > budget then g = budget; out[1] = 1 end
+        local graced = {}
         for i = 1, g do
-          local user, at = ended[2 * i - 1], ended[2 * i]
-          redis.call('ZREM', KEYS[4], user)
-          went_offline(user, at)
-          out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = 'd'
+          graced[i] = ended[2 * i - 1]
+          offline(ended[2 * i - 1], ended[2 * i], 'd')
         end
+        bulk('ZREM', KEYS[4], graced)
+        -- went_offline for every user above, in bulk: forget the count and the status, remember when.
+        bulk('HDEL', KEYS[2], gone)
+        bulk('HDEL', KEYS[5], gone)
+        bulk('ZADD', KEYS[6], seen)
         out[2] = n
         out[3] = n + g
         if limit > 0 then
