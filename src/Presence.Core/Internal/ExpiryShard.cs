@@ -25,8 +25,8 @@ internal sealed class ExpiryShard
     /// <summary>Offline users remembered for their last-seen time, by when it is forgotten (offline time + retention).</summary>
     public ExpiryList Retention;
 
-    /// <summary>Users with a live connection; unordered (deadlines unused).</summary>
-    public ExpiryList Online;
+    /// <summary>Users with a live connection (not those in their grace period: they are in <see cref="Grace"/>); unordered.</summary>
+    public OnlineUsers Online;
 
     /// <summary>Live connections in <see cref="Connections"/>.</summary>
     public int ConnectionCount;

@@ -197,7 +197,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         {
             lock (shard.Gate)
             {
-                AddUserIds(online, shard.Online.Head);
+                online.AddRange(shard.Online.Ids);
                 AddUserIds(online, shard.Grace.Head);
             }
         }
@@ -435,7 +435,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 break;
         }
 
-        shard.Online.Append(user, 0);
+        shard.Online.Add(user);
         user.State = UserState.Online;
 
         // Back within the grace period: nobody was told the user left, so nobody is told they are back.
@@ -500,7 +500,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         var offlineAt = at ?? Now();
         var lastSeen = atUtc ?? _timeProvider.GetUtcNow();
 
-        user.Shard.Online.Unlink(user);
+        user.Shard.Online.Remove(user);
         if (disconnected && _grace > 0)
         {
             user.OfflineAt = offlineAt;

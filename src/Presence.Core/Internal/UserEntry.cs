@@ -12,6 +12,9 @@ internal sealed class UserEntry(string userId, ExpiryShard shard) : ExpiryNode
     public int ConnectionCount;
     public UserState State;
 
+    /// <summary>The position in the shard's <see cref="ExpiryShard.Online"/> arrays while <see cref="UserState.Online"/>, else -1.</summary>
+    public int OnlineIndex = -1;
+
     /// <summary>The status the user set, or <see langword="null"/> (available).</summary>
     public string? Status;
 
