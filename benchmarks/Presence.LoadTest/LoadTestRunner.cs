@@ -132,7 +132,7 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             run.Stopping();
             await pinging.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(pingLoops).ConfigureAwait(false);
-            await ForEachAsync([.. clients, .. arrivals], 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose").ConfigureAwait(false);
+            await DisposeAllAsync([.. clients, .. arrivals]).ConfigureAwait(false);
             if (demo is not null)
             {
                 await demo.DisposeAsync().ConfigureAwait(false);
@@ -242,7 +242,7 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         finally
         {
             scratch.Stopping();
-            await ForEachAsync(warmUp, 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose").ConfigureAwait(false);
+            await DisposeAllAsync(warmUp).ConfigureAwait(false);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
@@ -303,6 +303,9 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static Task DisposeAllAsync(List<LoadClient> clients) =>
+        ForEachAsync(clients, 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose");
 
     private static async Task ForEachAsync(List<LoadClient> clients, int concurrency, Func<LoadClient, Task> action, LoadTestRun? run, string phase)
     {

@@ -28,8 +28,12 @@ internal static class RedisScripts
           end
           return e
         end
+        -- A member is userId \n connection: the user is everything before the first \n.
+        local function user_of(member)
+          return string.sub(member, 1, string.find(member, '\n', 1, true) - 1)
+        end
         local function count_connection(member)
-          local user = string.sub(member, 1, string.find(member, '\n', 1, true) - 1)
+          local user = user_of(member)
           -- By the invariant, a user with no field is in no grace period: one call instead of HINCRBY + ZREM grace.
           if redis.call('HSETNX', KEYS[2], user, 1) == 0 then
             if redis.call('HINCRBY', KEYS[2], user, 1) ~= 1 then return 0 end
@@ -160,7 +164,7 @@ internal static class RedisScripts
         for i = 1, n do
           local m, at = expired[2 * i - 1], expired[2 * i]
           members[i] = m
-          local user = string.sub(m, 1, string.find(m, '\n', 1, true) - 1)
+          local user = user_of(m)
           if redis.call('HINCRBY', KEYS[2], user, -1) <= 0 then offline(user, at, 'e') end
         end
         bulk('ZREM', KEYS[1], members)
