@@ -41,12 +41,12 @@ public sealed class FaultTests : IAsyncLifetime
         await _server.StopAsync();
 
         // Down: calls fail fast with a clear exception, the tracker logs it, nothing is published.
-        var ping = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => _node.Tracker.PingAsync(User(0), Connection(0, 0)).AsTask());
+        var ping = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _node.Tracker.PingAsync(User(0), Connection(0, 0)).AsTask());
         Assert.Contains("Redis presence store could not refresh connection leases", ping.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<RedisException>(ping.InnerException);
-        var connect = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => _node.Tracker.ConnectAsync("newcomer", "n1").AsTask());
+        var connect = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _node.Tracker.ConnectAsync("newcomer", "n1").AsTask());
         Assert.Contains("could not register a connection", connect.Message, StringComparison.Ordinal);
-        Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 1006 && e.Level == LogLevel.Error && e.Exception is Presence.Redis.PresenceStoreUnavailableException);
+        Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 1006 && e.Level == LogLevel.Error && e.Exception is PresenceStoreUnavailableException);
 
         await _server.StartAgainAsync();
         await WaitUntilReachableAsync();
@@ -119,9 +119,9 @@ public sealed class FaultTests : IAsyncLifetime
         await host.StartAsync();
         var tracker = host.Services.GetRequiredService<IPresenceTracker>();
 
-        var first = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.ConnectAsync("alice", "a1").AsTask());
-        var second = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.PingAsync("alice", "a1").AsTask());
-        await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.GetCountsAsync().AsTask());
+        var first = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => tracker.ConnectAsync("alice", "a1").AsTask());
+        var second = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => tracker.PingAsync("alice", "a1").AsTask());
+        await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => tracker.GetCountsAsync().AsTask());
 
         Assert.Contains("key prefix 'presence'", first.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<RedisException>(second.InnerException);
@@ -177,7 +177,7 @@ public sealed class FaultTests : IAsyncLifetime
         {
             return await _node.Store.GetCountsAsync();
         }
-        catch (Presence.Redis.PresenceStoreUnavailableException)
+        catch (PresenceStoreUnavailableException)
         {
             return null;
         }

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Many writers at once: transitions still alternate per user, and the final state matches a model.
 public abstract partial class PresenceStoreConformanceTests

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 /// <summary>
 /// A randomized, seeded property test for any store: several threads connect, disconnect, ping and

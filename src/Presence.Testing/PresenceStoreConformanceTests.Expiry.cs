@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Leases, heartbeats and sweeps: a connection registered or refreshed at t is expired from t + TTL on.
 public abstract partial class PresenceStoreConformanceTests

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 /// <summary>
 /// The specification every <see cref="IPresenceStore"/> must meet. Derive from it, implement
@@ -99,8 +99,6 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
                     break;
             }
         }
-
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Creates a store (or another node of the same backend) with <see cref="Options"/> and <see cref="Time"/>.</summary>

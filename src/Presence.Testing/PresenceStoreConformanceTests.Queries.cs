@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Read side: batch lookups, the full list and the counters.
 public abstract partial class PresenceStoreConformanceTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Last seen: the time a user went offline, kept for LastSeenRetention, null while online.
 public abstract partial class PresenceStoreConformanceTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Connect and disconnect: one transition per transition, however many tabs.
 public abstract partial class PresenceStoreConformanceTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Statuses: set by an online user, kept while online (across a grace-period reconnect), cleared offline.
 public abstract partial class PresenceStoreConformanceTests

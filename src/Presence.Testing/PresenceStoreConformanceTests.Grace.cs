@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Flap suppression: with OfflineGracePeriod set, a user whose last connection closes stays online
 // until the grace period ends; a reconnect before then means nobody is told anything.

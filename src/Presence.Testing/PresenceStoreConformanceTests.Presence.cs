@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // GetPresenceAsync: everything about many users in one call.
 public abstract partial class PresenceStoreConformanceTests

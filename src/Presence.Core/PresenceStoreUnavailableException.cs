@@ -1,15 +1,15 @@
-namespace Presence.Redis;
+namespace Presence;
 
 /// <summary>
-/// The Redis presence store could not reach Redis or Redis refused the command (down, restarting,
-/// cluster reconfiguring). Nothing is retried or queued: the call failed fast and changed nothing
-/// the store knows of. The inner exception is the StackExchange.Redis error.
+/// A remote presence store could not be reached or refused the command (Redis down, restarting,
+/// a cluster reconfiguring). Nothing is retried or queued: the call failed fast and changed nothing
+/// the store knows of. The inner exception is the store client's own error (for the Redis store, the StackExchange.Redis exception).
 /// </summary>
 public sealed class PresenceStoreUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public PresenceStoreUnavailableException()
-        : base("The Redis presence store is unavailable.")
+        : base("The presence store is unavailable.")
     {
     }
 
@@ -20,9 +20,9 @@ public sealed class PresenceStoreUnavailableException : Exception
     {
     }
 
-    /// <summary>Creates the exception with a message and the Redis error.</summary>
+    /// <summary>Creates the exception with a message and the store client's error.</summary>
     /// <param name="message">What failed.</param>
-    /// <param name="innerException">The StackExchange.Redis error.</param>
+    /// <param name="innerException">The store client's error.</param>
     public PresenceStoreUnavailableException(string message, Exception innerException)
         : base(message, innerException)
     {

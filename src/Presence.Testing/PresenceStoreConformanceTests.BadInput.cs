@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Presence.Conformance;
+namespace Presence.Testing;
 
 // Bad input fails loudly, names the parameter, and changes nothing.
 public abstract partial class PresenceStoreConformanceTests
