@@ -62,18 +62,18 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         _retention = ToClockUnits(_lastSeenRetention);
     }
 
-    public ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceTransition> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
-        return new ValueTask<PresenceChange>(Add(userId, connectionId));
+        return new ValueTask<PresenceTransition>(Add(userId, connectionId));
     }
 
-    public ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         if (FindOwned(userId, connectionId) is not { } entry)
         {
-            return new ValueTask<PresenceChange>(PresenceChange.None);
+            return new ValueTask<PresenceTransition>(PresenceTransition.None);
         }
 
         var shard = entry.Shard;
@@ -81,23 +81,23 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         {
             if (Volatile.Read(ref entry.LeaseEnd) == ConnectionEntry.Removed)
             {
-                return new ValueTask<PresenceChange>(PresenceChange.None); // a sweep or another disconnect took it
+                return new ValueTask<PresenceTransition>(PresenceTransition.None); // a sweep or another disconnect took it
             }
 
             RemoveLocked(entry);
-            return new ValueTask<PresenceChange>(ConnectionGoneLocked(entry.User, at: null, atUtc: null, disconnected: true));
+            return new ValueTask<PresenceTransition>(ConnectionGoneLocked(entry.User, at: null, atUtc: null, disconnected: true));
         }
     }
 
-    public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         // Failing to extend means a sweep or a disconnect took it away: register it again below.
         if (FindOwned(userId, connectionId) is { } entry && entry.TryExtend(Now() + _ttl))
         {
-            return new ValueTask<PresenceChange>(PresenceChange.None);
+            return new ValueTask<PresenceTransition>(PresenceTransition.None);
         }
 
-        return new ValueTask<PresenceChange>(Add(userId, connectionId));
+        return new ValueTask<PresenceTransition>(Add(userId, connectionId));
     }
 
     public ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default)
@@ -145,9 +145,10 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     removedConnections++;
                     var leaseEndUtc = utcNow - ToTimeSpan(now - leaseEnd);
                     RemoveLocked(head);
-                    if (ConnectionGoneLocked(head.User, leaseEnd, leaseEndUtc, disconnected: false) == PresenceChange.WentOffline)
+                    var gone = ConnectionGoneLocked(head.User, leaseEnd, leaseEndUtc, disconnected: false, decidedAt: utcNow);
+                    if (gone.Change == PresenceChange.WentOffline)
                     {
-                        (swept ??= []).Add(new SweptUser(head.UserId, OfflineReason.Expired, leaseEndUtc));
+                        (swept ??= []).Add(new SweptUser(head.UserId, OfflineReason.Expired, leaseEndUtc, gone.Version));
                     }
                 }
 
@@ -162,18 +163,13 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     processed++;
                     shard.Grace.Unlink(user);
                     GoOfflineLocked(user, user.OfflineAt, user.LastSeen);
-                    (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, user.LastSeen));
+                    user.Version = PresenceVersion.Next(user.Version, utcNow);
+                    (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, user.LastSeen, user.Version));
                 }
             }
         }
 
         return new ValueTask<SweepResult>(processed == 0 ? SweepResult.Empty : new SweepResult(swept ?? [], removedConnections, hasMore: false));
-    }
-
-    public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        PresenceId.ThrowIfInvalid(userId);
-        return new ValueTask<bool>(IsOnline(userId));
     }
 
     public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
@@ -205,32 +201,32 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         return new ValueTask<IReadOnlyList<string>>(online);
     }
 
-    public ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        PresenceId.ThrowIfInvalid(userId);
-        return new ValueTask<int>(_users.TryGetValue(userId, out var user) ? Math.Max(0, Volatile.Read(ref user.ConnectionCount)) : 0);
-    }
-
-    public ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
+    public ValueTask<StatusTransition> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceStatus.ThrowIfInvalid(status);
         if (!_users.TryGetValue(userId, out var user))
         {
-            return new ValueTask<bool>(false);
+            return new ValueTask<StatusTransition>(StatusTransition.NotOnline);
         }
 
         lock (user.Shard.Gate)
         {
-            if (user.ConnectionCount == 0
-                || string.Equals(user.Status ?? PresenceStatus.Available, status, StringComparison.Ordinal))
+            if (user.ConnectionCount <= 0 || user.State != UserState.Online)
             {
-                return new ValueTask<bool>(false);
+                return new ValueTask<StatusTransition>(StatusTransition.NotOnline);
+            }
+
+            if (string.Equals(user.Status ?? PresenceStatus.Available, status, StringComparison.Ordinal))
+            {
+                return new ValueTask<StatusTransition>(StatusTransition.Unchanged);
             }
 
             // "available" is the absence of a status, as in the Redis store: both report null for it.
             user.Status = string.Equals(status, PresenceStatus.Available, StringComparison.Ordinal) ? null : status;
-            return new ValueTask<bool>(true);
+            var now = _timeProvider.GetUtcNow();
+            user.Version = PresenceVersion.Next(user.Version, now);
+            return new ValueTask<StatusTransition>(StatusTransition.Changed(user.Version, now));
         }
     }
 
@@ -248,18 +244,18 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 {
                     if (user.IsOnline)
                     {
-                        presence = new UserPresence(userId, true, user.Status, null, user.ConnectionCount);
+                        presence = new UserPresence(userId, true, user.Status, null, user.ConnectionCount, user.Version);
                     }
                     else if (user.State == UserState.Offline)
                     {
                         // Forgotten exactly at the end of the retention, whether or not a sweep has pruned the entry yet.
                         DateTimeOffset? lastSeen = utcNow - user.LastSeen < _lastSeenRetention ? user.LastSeen : null;
-                        presence = new UserPresence(userId, false, null, lastSeen, 0);
+                        presence = new UserPresence(userId, false, null, lastSeen, 0, user.Version);
                     }
                 }
             }
 
-            result.Add(presence ?? new UserPresence(userId, false, null, null, 0));
+            result.Add(presence ?? new UserPresence(userId, false, null, null, 0, 0));
         }
 
         return new ValueTask<IReadOnlyList<UserPresence>>(result);
@@ -372,7 +368,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         return null;
     }
 
-    private PresenceChange Add(string userId, string connectionId)
+    private PresenceTransition Add(string userId, string connectionId)
     {
         while (true)
         {
@@ -399,7 +395,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     // The same user means the same shard, whose gate we hold.
                     if (existing.TryExtend(deadline))
                     {
-                        return PresenceChange.None;
+                        return PresenceTransition.None;
                     }
 
                     // Removed but still in the map cannot happen under the shard's gate; start over to be safe.
@@ -411,13 +407,13 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                 // Append rounds the deadline up when the clock stepped back; the lease must not end before its key.
                 entry.TryExtend(entry.Deadline);
                 shard.ConnectionCount++;
-                return ++user.ConnectionCount == 1 ? ComeOnlineLocked(user) : PresenceChange.None;
+                return ++user.ConnectionCount == 1 ? ComeOnlineLocked(user) : PresenceTransition.None;
             }
         }
     }
 
     /// <summary>The user's first live connection arrived. Caller holds the shard's gate.</summary>
-    private PresenceChange ComeOnlineLocked(UserEntry user)
+    private PresenceTransition ComeOnlineLocked(UserEntry user)
     {
         var shard = user.Shard;
         var previous = user.State;
@@ -439,7 +435,14 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
         user.State = UserState.Online;
 
         // Back within the grace period: nobody was told the user left, so nobody is told they are back.
-        return previous == UserState.Grace ? PresenceChange.None : PresenceChange.CameOnline;
+        if (previous == UserState.Grace)
+        {
+            return PresenceTransition.None;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        user.Version = PresenceVersion.Next(user.Version, now);
+        return PresenceTransition.CameOnline(user.Version, now);
     }
 
     /// <summary>The connection whose lease the sweep should look at next, if its key is due by <paramref name="now"/>. Caller holds the shard's gate.</summary>
@@ -490,11 +493,12 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
     /// for now, read from the time provider only then (a wall-clock read is not free).
     /// </param>
     /// <param name="disconnected">A disconnect, which starts the grace period; an expiry never does.</param>
-    private PresenceChange ConnectionGoneLocked(UserEntry user, long? at, DateTimeOffset? atUtc, bool disconnected)
+    /// <param name="decidedAt">The store's time of the decision, for the version floor; <see langword="null"/> for <paramref name="atUtc"/>'s instant.</param>
+    private PresenceTransition ConnectionGoneLocked(UserEntry user, long? at, DateTimeOffset? atUtc, bool disconnected, DateTimeOffset? decidedAt = null)
     {
         if (--user.ConnectionCount > 0)
         {
-            return PresenceChange.None;
+            return PresenceTransition.None;
         }
 
         var offlineAt = at ?? Now();
@@ -507,11 +511,12 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             user.LastSeen = lastSeen;
             user.State = UserState.Grace;
             user.Shard.Grace.Append(user, offlineAt + _grace);
-            return PresenceChange.None;
+            return PresenceTransition.None;
         }
 
         GoOfflineLocked(user, offlineAt, lastSeen);
-        return PresenceChange.WentOffline;
+        user.Version = PresenceVersion.Next(user.Version, decidedAt ?? lastSeen);
+        return PresenceTransition.WentOffline(user.Version, lastSeen);
     }
 
     /// <summary>The user is offline: drop the status, remember when they were last seen. Caller holds the shard's gate.</summary>

@@ -15,6 +15,9 @@ internal sealed class UserEntry(string userId, ExpiryShard shard) : ExpiryNode
     /// <summary>The position in the shard's <see cref="ExpiryShard.Online"/> arrays while <see cref="UserState.Online"/>, else -1.</summary>
     public int OnlineIndex = -1;
 
+    /// <summary>The version of the user's last presence change (<see cref="PresenceVersion.Next"/>); kept while the user is remembered offline.</summary>
+    public long Version;
+
     /// <summary>The status the user set, or <see langword="null"/> (available).</summary>
     public string? Status;
 

@@ -12,7 +12,6 @@ internal sealed class PresenceTracker(
     IPresenceStore store,
     PresenceEventBus bus,
     IInterestResolver interestResolver,
-    TimeProvider timeProvider,
     IOptions<PresenceOptions> options,
     LocalConnectionRegistry localConnections,
     PresenceMetrics metrics,
@@ -20,7 +19,7 @@ internal sealed class PresenceTracker(
 {
     private readonly int _sweepBatchSize = options.Value.SweepBatchSize;
 
-    public async ValueTask<PresenceChange> ConnectAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public async ValueTask<PresenceTransition> ConnectAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
@@ -30,7 +29,7 @@ internal sealed class PresenceTracker(
         return change;
     }
 
-    public async ValueTask<PresenceChange> DisconnectAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public async ValueTask<PresenceTransition> DisconnectAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
@@ -42,7 +41,7 @@ internal sealed class PresenceTracker(
         return change;
     }
 
-    public ValueTask<PresenceChange> PingAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceTransition> PingAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
@@ -55,8 +54,8 @@ internal sealed class PresenceTracker(
         if (pending.IsCompletedSuccessfully && !metrics.StoreDurationEnabled)
         {
             var change = pending.Result;
-            return change == PresenceChange.None
-                ? new ValueTask<PresenceChange>(PresenceChange.None)
+            return change.Change == PresenceChange.None
+                ? new ValueTask<PresenceTransition>(change)
                 : PublishCompletedAsync(userId, change, cancellationToken);
         }
 
@@ -77,7 +76,7 @@ internal sealed class PresenceTracker(
             {
                 expired++;
                 Log.UserWentOffline(logger, user.UserId, user.Reason);
-                await Publish(new UserOffline(user.UserId, user.Timestamp, user.Reason), cancellationToken).ConfigureAwait(false);
+                await Publish(new UserOffline(user.UserId, user.Timestamp, user.Reason, user.Version), cancellationToken).ConfigureAwait(false);
             }
         }
         while (result.HasMore && !cancellationToken.IsCancellationRequested);
@@ -100,7 +99,8 @@ internal sealed class PresenceTracker(
         var wentOffline = 0;
         foreach (var (userId, connectionId) in localConnections.Snapshot())
         {
-            if (await DisconnectAsync(userId, connectionId, cancellationToken).ConfigureAwait(false) == PresenceChange.WentOffline)
+            var transition = await DisconnectAsync(userId, connectionId, cancellationToken).ConfigureAwait(false);
+            if (transition.Change == PresenceChange.WentOffline)
             {
                 wentOffline++;
             }
@@ -109,62 +109,29 @@ internal sealed class PresenceTracker(
         return wentOffline;
     }
 
-    public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        PresenceId.ThrowIfInvalid(userId);
-        return store.IsOnlineAsync(userId, cancellationToken);
-    }
-
     public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         return store.GetOnlineAsync(userIds, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<string>> GetVisibleOnlineUsersAsync(string viewerId, CancellationToken cancellationToken = default)
-    {
-        PresenceId.ThrowIfInvalid(viewerId);
-        var visibility = await interestResolver.GetVisibleUsersAsync(viewerId, cancellationToken).ConfigureAwait(false);
-        if (visibility.IsEveryone)
-        {
-            return await store.GetAllOnlineAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return visibility.UserIds.Count == 0
-            ? []
-            : await store.GetOnlineAsync(visibility.UserIds, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
+    public async ValueTask<StatusTransition> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceStatus.ThrowIfInvalid(status);
-        var changed = await Run(store.SetStatusAsync(userId, status, cancellationToken), nameof(SetStatusAsync)).ConfigureAwait(false);
-        if (changed)
+        var result = await Run(store.SetStatusAsync(userId, status, cancellationToken), nameof(SetStatusAsync)).ConfigureAwait(false);
+        if (result.Change == StatusChange.Changed)
         {
-            await Publish(new UserStatusChanged(userId, timeProvider.GetUtcNow(), status), cancellationToken).ConfigureAwait(false);
+            await Publish(new UserStatusChanged(userId, result.Timestamp, status, result.Version), cancellationToken).ConfigureAwait(false);
         }
 
-        return changed;
+        return result;
     }
 
     public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         return store.GetPresenceAsync(userIds, cancellationToken);
-    }
-
-    public async ValueTask<IReadOnlyDictionary<string, DateTimeOffset?>> GetLastSeenAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userIds);
-        var presence = await store.GetPresenceAsync(userIds, cancellationToken).ConfigureAwait(false);
-        var lastSeen = new Dictionary<string, DateTimeOffset?>(presence.Count, StringComparer.Ordinal);
-        foreach (var user in presence)
-        {
-            lastSeen[user.UserId] = user.LastSeen;
-        }
-
-        return lastSeen;
     }
 
     public async ValueTask<IReadOnlyList<UserPresence>> GetVisiblePresenceAsync(string viewerId, CancellationToken cancellationToken = default)
@@ -187,13 +154,13 @@ internal sealed class PresenceTracker(
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         store.GetCountsAsync(cancellationToken);
 
-    private async ValueTask<PresenceChange> PublishCompletedAsync(string userId, PresenceChange change, CancellationToken cancellationToken)
+    private async ValueTask<PresenceTransition> PublishCompletedAsync(string userId, PresenceTransition change, CancellationToken cancellationToken)
     {
         await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
         return change;
     }
 
-    private async ValueTask<PresenceChange> PingSlowAsync(string userId, ValueTask<PresenceChange> pending, CancellationToken cancellationToken)
+    private async ValueTask<PresenceTransition> PingSlowAsync(string userId, ValueTask<PresenceTransition> pending, CancellationToken cancellationToken)
     {
         var change = await Run(pending, nameof(PingAsync)).ConfigureAwait(false);
         await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
@@ -221,16 +188,16 @@ internal sealed class PresenceTracker(
         }
     }
 
-    private ValueTask PublishAsync(string userId, PresenceChange change, OfflineReason reason, CancellationToken cancellationToken)
+    private ValueTask PublishAsync(string userId, PresenceTransition transition, OfflineReason reason, CancellationToken cancellationToken)
     {
-        switch (change)
+        switch (transition.Change)
         {
             case PresenceChange.CameOnline:
                 Log.UserCameOnline(logger, userId);
-                return Publish(new UserOnline(userId, timeProvider.GetUtcNow()), cancellationToken);
+                return Publish(new UserOnline(userId, transition.Timestamp, transition.Version), cancellationToken);
             case PresenceChange.WentOffline:
                 Log.UserWentOffline(logger, userId, reason);
-                return Publish(new UserOffline(userId, timeProvider.GetUtcNow(), reason), cancellationToken);
+                return Publish(new UserOffline(userId, transition.Timestamp, reason, transition.Version), cancellationToken);
             default:
                 return ValueTask.CompletedTask;
         }
