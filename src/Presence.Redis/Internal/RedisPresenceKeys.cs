@@ -18,7 +18,9 @@ namespace Presence.Redis.Internal;
 /// (string: when the shard's data was created, to notice a restart or FLUSHALL),
 /// <c>{prefix}:{s}:grace</c> (sorted set: userId, score = the disconnect that started the grace
 /// period), <c>{prefix}:{s}:status</c> (hash: userId → status, online users who set one) and
-/// <c>{prefix}:{s}:seen</c> (sorted set: userId, score = when the user went offline; pruned past the retention).
+/// <c>{prefix}:{s}:seen</c> (sorted set: userId, score = when the user went offline; pruned past the retention) and
+/// <c>{prefix}:{s}:ver</c> (hash: userId → the version of the user's last reported change; deleted with the
+/// user's last-seen entry).
 /// </remarks>
 internal sealed class RedisPresenceKeys
 {
@@ -28,6 +30,7 @@ internal sealed class RedisPresenceKeys
     public const int Grace = 3;
     public const int Status = 4;
     public const int Seen = 5;
+    public const int Version = 6;
 
     /// <summary>Separates user and connection in a sorted-set member; ids cannot contain control characters.</summary>
     public const char MemberSeparator = '\n';
@@ -46,7 +49,7 @@ internal sealed class RedisPresenceKeys
         for (var s = 0; s < shardCount; s++)
         {
             var tag = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{s}}}:");
-            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch", tag + "grace", tag + "status", tag + "seen"];
+            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch", tag + "grace", tag + "status", tag + "seen", tag + "ver"];
         }
     }
 
@@ -56,7 +59,7 @@ internal sealed class RedisPresenceKeys
 
     /// <summary>
     /// The keys of a shard, in the order the scripts expect: <see cref="Expiry"/>, <see cref="Users"/>,
-    /// <see cref="Epoch"/>, <see cref="Grace"/>, <see cref="Status"/>, <see cref="Seen"/> (KEYS[1] to KEYS[6]).
+    /// <see cref="Epoch"/>, <see cref="Grace"/>, <see cref="Status"/>, <see cref="Seen"/>, <see cref="Version"/> (KEYS[1] to KEYS[7]).
     /// </summary>
     public RedisKey[] ForShard(int shard) => _shards[shard];
 

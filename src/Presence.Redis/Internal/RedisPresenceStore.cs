@@ -96,7 +96,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     /// </summary>
     internal Func<long>? ServerClockOverride { get; set; }
 
-    public async ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public async ValueTask<PresenceTransition> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
@@ -107,16 +107,17 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         var member = RedisPresenceKeys.Member(userId, connectionId);
         var result = (RedisResult[])(await EvaluateAsync(
             "register a connection", RedisScripts.Connect, _keys.ForShard(shard), [member, _ttlMilliseconds, Clock(), KnownEpoch(shard)]).ConfigureAwait(false))!;
-        if (result.Length > 1)
+        var epoch = (string?)result[3];
+        if (!string.IsNullOrEmpty(epoch))
         {
-            ObserveEpoch(shard, (string?)result[1]);
+            ObserveEpoch(shard, epoch);
         }
 
         _local[connectionId] = new LocalConnection(userId, shard, member) { LastSeen = _timeProvider.GetTimestamp() };
-        return (int)result[0] == 1 ? PresenceChange.CameOnline : PresenceChange.None;
+        return (int)result[0] == 1 ? PresenceTransition.CameOnline((long)result[1], FromServerTime(result[2])) : PresenceTransition.None;
     }
 
-    public async ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public async ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
@@ -142,14 +143,14 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         return await DisconnectAsync(shard, member, userId, "remove a connection").ConfigureAwait(false);
     }
 
-    public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<PresenceChange>(cancellationToken);
+            return ValueTask.FromCanceled<PresenceTransition>(cancellationToken);
         }
 
         var now = _timeProvider.GetTimestamp();
@@ -218,10 +219,10 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                 succeeded++;
                 removed += (int)result[1];
                 remaining -= (int)result[2];
-                for (var j = 3; j + 2 < result.Length; j += 3)
+                for (var j = 3; j + 3 < result.Length; j += 4)
                 {
                     var reason = (string?)result[j + 2] == "d" ? OfflineReason.Disconnected : OfflineReason.Expired;
-                    (sweptUsers ??= []).Add(new SweptUser((string)result[j]!, reason, FromServerTime(result[j + 1])));
+                    (sweptUsers ??= []).Add(new SweptUser((string)result[j]!, reason, FromServerTime(result[j + 1]), (long)result[j + 3]));
                 }
 
                 if ((int)result[0] == 1)
@@ -247,13 +248,6 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         return sweptUsers is null && removed == 0 && candidates.Count == 0
             ? SweepResult.Empty
             : new SweepResult(sweptUsers ?? [], removed, hasMore: candidates.Count > 0);
-    }
-
-    public async ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        PresenceId.ThrowIfInvalid(userId);
-        var database = await GetDatabaseAsync("read presence").ConfigureAwait(false);
-        return await Guard("read presence", database.HashExistsAsync(UsersKey(userId), userId)).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
@@ -300,21 +294,18 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         return online;
     }
 
-    public async ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        PresenceId.ThrowIfInvalid(userId);
-        var database = await GetDatabaseAsync("read presence").ConfigureAwait(false);
-        var count = await Guard("read presence", database.HashGetAsync(UsersKey(userId), userId)).ConfigureAwait(false);
-        return count.IsNull ? 0 : Math.Max(0, (int)count);
-    }
-
-    public async ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
+    public async ValueTask<StatusTransition> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default)
     {
         PresenceId.ThrowIfInvalid(userId);
         PresenceStatus.ThrowIfInvalid(status);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = await EvaluateAsync("set a status", RedisScripts.SetStatus, _keys.ForShard(_keys.ShardOf(userId)), [userId, status]).ConfigureAwait(false);
-        return (int)result == 1;
+        var result = (RedisResult[])(await EvaluateAsync("set a status", RedisScripts.SetStatus, _keys.ForShard(_keys.ShardOf(userId)), [userId, status, Clock()]).ConfigureAwait(false))!;
+        return (StatusChange)(int)result[0] switch
+        {
+            StatusChange.Changed => StatusTransition.Changed((long)result[1], FromServerTime(result[2])),
+            StatusChange.Unchanged => StatusTransition.Unchanged,
+            _ => StatusTransition.NotOnline,
+        };
     }
 
     public async ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
@@ -349,12 +340,13 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             for (var i = 0; i < indexes.Count; i++)
             {
                 var userId = unique[indexes[i]];
-                var count = (int)result[3 * i];
-                var status = (string?)result[(3 * i) + 1];
-                var lastSeen = result[(3 * i) + 2];
+                var count = (int)result[4 * i];
+                var status = (string?)result[(4 * i) + 1];
+                var lastSeen = result[(4 * i) + 2];
+                var version = (long)result[(4 * i) + 3];
                 presence[indexes[i]] = count < 0
-                    ? new UserPresence(userId, false, null, lastSeen.IsNull || ((string?)lastSeen)!.Length == 0 ? null : FromServerTime(lastSeen), 0)
-                    : new UserPresence(userId, true, string.IsNullOrEmpty(status) ? null : status, null, count);
+                    ? new UserPresence(userId, false, null, lastSeen.IsNull || ((string?)lastSeen)!.Length == 0 ? null : FromServerTime(lastSeen), 0, version)
+                    : new UserPresence(userId, true, string.IsNullOrEmpty(status) ? null : status, null, count, version);
             }
         }
 
@@ -451,7 +443,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         }
     }
 
-    private async ValueTask<PresenceChange> RefreshUnknownAsync(string userId, string connectionId, long now)
+    private async ValueTask<PresenceTransition> RefreshUnknownAsync(string userId, string connectionId, long now)
     {
         var shard = _keys.ShardOf(userId);
         var entry = new LocalConnection(userId, shard, RedisPresenceKeys.Member(userId, connectionId)) { LastSeen = now };
@@ -501,19 +493,21 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                 var result = (RedisResult[])(await call.ConfigureAwait(false))!;
                 ObserveEpoch(shard, (string?)result[0]);
 
-                // The script lists only the positions that came online (1-based, ascending); the rest changed nothing.
-                var next = 1;
-                var cameOnline = result.Length > 1 ? (int)result[1] - 1 : -1;
+                // The script lists only the positions that came online (1-based, ascending) with their versions; the rest changed nothing.
+                var at = FromServerTime(result[1]);
+                var next = 2;
+                var cameOnline = result.Length > 2 ? (int)result[2] - 1 : -1;
                 for (var i = 0; i < count; i++)
                 {
                     if (i == cameOnline)
                     {
-                        requests[start + i].SetResult(PresenceChange.CameOnline);
-                        cameOnline = ++next < result.Length ? (int)result[next] - 1 : -1;
+                        requests[start + i].SetResult(PresenceTransition.CameOnline((long)result[next + 1], at));
+                        next += 2;
+                        cameOnline = next < result.Length ? (int)result[next] - 1 : -1;
                     }
                     else
                     {
-                        requests[start + i].SetResult(PresenceChange.None);
+                        requests[start + i].SetResult(PresenceTransition.None);
                     }
                 }
             }
@@ -647,19 +641,19 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     }
 
     /// <summary>Runs the disconnect script; remembers a grace period it started, for a restore after data loss.</summary>
-    private async Task<PresenceChange> DisconnectAsync(int shard, RedisValue member, string userId, string operation)
+    private async Task<PresenceTransition> DisconnectAsync(int shard, RedisValue member, string userId, string operation)
     {
         var result = (RedisResult[])(await EvaluateAsync(
             operation, RedisScripts.Disconnect, _keys.ForShard(shard), [member, userId, _graceMilliseconds, Clock()]).ConfigureAwait(false))!;
         switch ((int)result[0])
         {
             case 1:
-                return PresenceChange.WentOffline;
+                return PresenceTransition.WentOffline((long)result[1], FromServerTime(result[2]));
             case 2:
-                _graces[userId] = new LocalGrace(shard, (long)result[1], _timeProvider.GetTimestamp());
-                return PresenceChange.None;
+                _graces[userId] = new LocalGrace(shard, (long)result[2], _timeProvider.GetTimestamp());
+                return PresenceTransition.None;
             default:
-                return PresenceChange.None;
+                return PresenceTransition.None;
         }
     }
 
