@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
@@ -24,32 +23,23 @@ namespace Presence.Redis.Internal;
 /// </remarks>
 internal sealed class RedisPresenceKeys
 {
-    public const int Expiry = 0;
-    public const int Users = 1;
-    public const int Epoch = 2;
-    public const int Grace = 3;
-    public const int Status = 4;
-    public const int Seen = 5;
-    public const int Version = 6;
-
     /// <summary>Separates user and connection in a sorted-set member; ids cannot contain control characters.</summary>
     public const char MemberSeparator = '\n';
 
     /// <summary>Connection ids this long or longer (UTF-8 bytes) are stored as this many bytes of their SHA-256.</summary>
     public const int HashedConnectionLength = 16;
 
-    private readonly RedisKey[][] _shards;
+    private readonly RedisShardKeys[] _shards;
 
     public RedisPresenceKeys(string prefix, int shardCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         Prefix = prefix;
-        _shards = new RedisKey[shardCount][];
+        _shards = new RedisShardKeys[shardCount];
         for (var s = 0; s < shardCount; s++)
         {
-            var tag = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{s}}}:");
-            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch", tag + "grace", tag + "status", tag + "seen", tag + "ver"];
+            _shards[s] = RedisShardKeys.For(prefix, s);
         }
     }
 
@@ -57,11 +47,11 @@ internal sealed class RedisPresenceKeys
 
     public int ShardCount => _shards.Length;
 
-    /// <summary>
-    /// The keys of a shard, in the order the scripts expect: <see cref="Expiry"/>, <see cref="Users"/>,
-    /// <see cref="Epoch"/>, <see cref="Grace"/>, <see cref="Status"/>, <see cref="Seen"/>, <see cref="Version"/> (KEYS[1] to KEYS[7]).
-    /// </summary>
-    public RedisKey[] ForShard(int shard) => _shards[shard];
+    /// <summary>The keys of a shard.</summary>
+    public RedisShardKeys ForShard(int shard) => _shards[shard];
+
+    /// <summary>The keys of the user's shard.</summary>
+    public RedisShardKeys ForUser(string userId) => _shards[ShardOf(userId)];
 
     /// <summary>
     /// The user's shard: FNV-1a over the id's UTF-8 bytes. Stable across processes and platforms
