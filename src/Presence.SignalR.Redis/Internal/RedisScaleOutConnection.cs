@@ -2,9 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Presence.Redis;
+using Presence.Redis.Internal;
 using StackExchange.Redis;
 
-namespace Presence.Redis.Internal;
+namespace Presence.SignalR.Redis.Internal;
 
 /// <summary>
 /// The one Redis connection that <c>AddRedisScaleOut(...)</c> shares between the presence store,
