@@ -33,9 +33,9 @@ public sealed class RegistrationTests
             await using var provider = services.BuildServiceProvider();
 
             var store = Assert.IsType<RedisPresenceStore>(provider.GetRequiredService<IPresenceStore>());
-            Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync("alice", "a1"));
+            Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync("alice", "a1")).Change);
             Assert.True(await provider.GetRequiredService<IPresenceTracker>().IsOnlineAsync("alice"));
-            Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync("alice", "a1"));
+            Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync("alice", "a1")).Change);
             await TestRedis.DeleteKeysAsync(shared, prefix);
         }
 
