@@ -50,10 +50,11 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         _keys = new RedisPresenceKeys(options.KeyPrefix, options.ExpiryShards);
         _timeProvider = timeProvider;
         _connection = new RedisConnection(connect, ownsConnection, options.KeyPrefix);
-        _recovery = new DataLossRecovery(_connection, _keys, _settings, _clock, timeProvider, logger, DisconnectAsync);
-        var sender = new HeartbeatSender(_connection, _keys, _settings, _clock, _recovery, logger);
+        var context = new RedisStoreContext(_connection, _keys, _settings, _clock, timeProvider, logger);
+        _recovery = new DataLossRecovery(context, DisconnectAsync);
+        var sender = new HeartbeatSender(context, _recovery);
         _heartbeats = new HeartbeatBatcher(options.ExpiryShards, options.ExpiryShards * options.HeartbeatBatchSize, sender.SendAsync);
-        _sweeper = new ShardSweeper(_connection, _keys, _settings, _clock, logger);
+        _sweeper = new ShardSweeper(context);
     }
 
     internal RedisPresenceKeys Keys => _keys;

@@ -18,14 +18,10 @@ internal sealed class HeartbeatSender
     private readonly DataLossRecovery _recovery;
     private readonly ILogger _logger;
 
-    public HeartbeatSender(RedisConnection connection, RedisPresenceKeys keys, RedisStoreSettings settings, RedisServerClock clock, DataLossRecovery recovery, ILogger logger)
+    public HeartbeatSender(RedisStoreContext context, DataLossRecovery recovery)
     {
-        _connection = connection;
-        _keys = keys;
-        _settings = settings;
-        _clock = clock;
+        (_connection, _keys, _settings, _clock, _, _logger) = context;
         _recovery = recovery;
-        _logger = logger;
     }
 
     /// <summary>Sends <paramref name="requests"/> (all of <paramref name="shard"/>) and completes each one; never throws.</summary>

@@ -27,34 +27,17 @@ internal sealed class DataLossRecovery : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _checks;
 
-    /// <param name="connection">The store's connection.</param>
-    /// <param name="keys">The key layout.</param>
-    /// <param name="settings">Lease, grace period, heartbeat interval.</param>
-    /// <param name="clock">The scripts' clock argument.</param>
-    /// <param name="timeProvider">Measures how long ago a local connection was seen; only differences are used.</param>
-    /// <param name="logger">Logs restores and failures.</param>
+    /// <param name="context">The store's connection, keys, settings and clocks.</param>
     /// <param name="disconnect">Runs the disconnect script (shard, member, user id, operation name): undoes a restore that raced a disconnect.</param>
-    public DataLossRecovery(
-        RedisConnection connection,
-        RedisPresenceKeys keys,
-        RedisStoreSettings settings,
-        RedisServerClock clock,
-        TimeProvider timeProvider,
-        ILogger logger,
-        Func<int, RedisValue, string, string, Task<PresenceTransition>> disconnect)
+    public DataLossRecovery(RedisStoreContext context, Func<int, RedisValue, string, string, Task<PresenceTransition>> disconnect)
     {
-        _connection = connection;
-        _keys = keys;
-        _settings = settings;
-        _clock = clock;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        (_connection, _keys, _settings, _clock, _timeProvider, _logger) = context;
         _disconnect = disconnect;
-        _epochs = new string?[keys.ShardCount];
-        _restoring = new int[keys.ShardCount];
+        _epochs = new string?[_keys.ShardCount];
+        _restoring = new int[_keys.ShardCount];
 
         // Half a heartbeat interval: lost data is noticed and repaired before every client's next ping is due.
-        _checks = RunChecksAsync(settings.HeartbeatInterval / 2, _stopping.Token);
+        _checks = RunChecksAsync(_settings.HeartbeatInterval / 2, _stopping.Token);
     }
 
     /// <summary>The connections this node registered, by connection id.</summary>

@@ -20,14 +20,7 @@ internal sealed class ShardSweeper
     private readonly ILogger _logger;
     private int _nextShard;
 
-    public ShardSweeper(RedisConnection connection, RedisPresenceKeys keys, RedisStoreSettings settings, RedisServerClock clock, ILogger logger)
-    {
-        _connection = connection;
-        _keys = keys;
-        _settings = settings;
-        _clock = clock;
-        _logger = logger;
-    }
+    public ShardSweeper(RedisStoreContext context) => (_connection, _keys, _settings, _clock, _, _logger) = context;
 
     public async ValueTask<SweepResult> SweepAsync(int maxConnections, CancellationToken cancellationToken)
     {
