@@ -145,17 +145,17 @@ public sealed class PresenceConcurrencyScenario
                 var roll = random.Next(100);
                 if (roll < 30)
                 {
-                    Record(user, await store.AddConnectionAsync(user, _connections[k]));
+                    Record(user, (await store.AddConnectionAsync(user, _connections[k])).Change);
                     _lastRefresh[k] = now;
                 }
                 else if (roll < 60)
                 {
-                    Record(user, await store.RemoveConnectionAsync(user, _connections[k]));
+                    Record(user, (await store.RemoveConnectionAsync(user, _connections[k])).Change);
                     _lastRefresh[k] = null;
                 }
                 else if (roll < 92)
                 {
-                    Record(user, await store.RefreshConnectionAsync(user, _connections[k]));
+                    Record(user, (await store.RefreshConnectionAsync(user, _connections[k])).Change);
                     _lastRefresh[k] = now;
                 }
                 else

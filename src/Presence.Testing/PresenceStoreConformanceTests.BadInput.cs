@@ -55,11 +55,11 @@ public abstract partial class PresenceStoreConformanceTests
 
         await AssertCountsDeltaAsync(store, before, 0, 0);
         await AssertUserAsync(store, owner, 1);
-        Assert.Equal(PresenceChange.None, await store.RefreshConnectionAsync(owner, owned));
+        Assert.Equal(PresenceChange.None, (await store.RefreshConnectionAsync(owner, owned)).Change);
 
         // The fresh connection id was never registered to anybody, so a valid user can take it.
         var user = NewUserId("valid");
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, fresh));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, fresh)).Change);
         await AssertUserAsync(store, user, 1);
     }
 
@@ -104,11 +104,11 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("max").PadRight(PresenceId.MaxLength, 'u');
         var connection = NewConnectionId("max").PadRight(PresenceId.MaxLength, 'c');
 
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, connection));
-        Assert.Equal(PresenceChange.None, await store.RefreshConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, connection)).Change);
+        Assert.Equal(PresenceChange.None, (await store.RefreshConnectionAsync(user, connection)).Change);
         Assert.Equal([user], await store.GetOnlineAsync([user]));
         await AssertUserAsync(store, user, 1);
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(user, connection)).Change);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public abstract partial class PresenceStoreConformanceTests
         await AssertUserAsync(store, unicode, 1);
         Assert.Equal([unicode, upper], await store.GetOnlineAsync([lower, unicode, upper]));
         Assert.Contains(unicode, await store.GetAllOnlineAsync());
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(upper, NewConnectionId("upper")));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(upper, NewConnectionId("upper"))).Change);
     }
 
     private static async Task AssertRejectedAsync(string kind, string paramName, Func<Task> call)

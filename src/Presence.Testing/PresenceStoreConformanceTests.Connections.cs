@@ -12,7 +12,7 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("alice");
         var before = await store.GetCountsAsync();
 
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, NewConnectionId("a1")));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, NewConnectionId("a1"))).Change);
 
         await AssertUserAsync(store, user, 1);
         await AssertCountsDeltaAsync(store, before, 1, 1);
@@ -27,7 +27,7 @@ public abstract partial class PresenceStoreConformanceTests
         var before = await store.GetCountsAsync();
         await store.AddConnectionAsync(user, NewConnectionId("tab1"));
 
-        Assert.Equal(PresenceChange.None, await store.AddConnectionAsync(user, NewConnectionId("tab2")));
+        Assert.Equal(PresenceChange.None, (await store.AddConnectionAsync(user, NewConnectionId("tab2"))).Change);
 
         await AssertUserAsync(store, user, 2);
         await AssertCountsDeltaAsync(store, before, 1, 2);
@@ -42,7 +42,7 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, NewConnectionId("tab1"));
         await store.AddConnectionAsync(user, NewConnectionId("tab2"));
 
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, NewConnectionId("tab1")));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, NewConnectionId("tab1"))).Change);
 
         await AssertUserAsync(store, user, 1);
         await AssertCountsDeltaAsync(store, before, 1, 1);
@@ -57,9 +57,9 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, NewConnectionId("tab1"));
         await store.AddConnectionAsync(user, NewConnectionId("tab2"));
 
-        var first = await store.RemoveConnectionAsync(user, NewConnectionId("tab1"));
-        var last = await store.RemoveConnectionAsync(user, NewConnectionId("tab2"));
-        var again = await store.RemoveConnectionAsync(user, NewConnectionId("tab2"));
+        var first = (await store.RemoveConnectionAsync(user, NewConnectionId("tab1"))).Change;
+        var last = (await store.RemoveConnectionAsync(user, NewConnectionId("tab2"))).Change;
+        var again = (await store.RemoveConnectionAsync(user, NewConnectionId("tab2"))).Change;
 
         Assert.Equal([PresenceChange.None, PresenceChange.WentOffline, PresenceChange.None], [first, last, again]);
         await AssertUserAsync(store, user, 0);
@@ -76,7 +76,7 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, connection);
         await store.RemoveConnectionAsync(user, connection);
 
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, connection)).Change);
         await AssertUserAsync(store, user, 1);
     }
 
@@ -90,7 +90,7 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, connection);
         await AdvanceAsync(Ttl / 2);
 
-        Assert.Equal(PresenceChange.None, await store.AddConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.None, (await store.AddConnectionAsync(user, connection)).Change);
         await AssertUserAsync(store, user, 1);
         await AssertCountsDeltaAsync(store, before, 1, 1);
 
@@ -112,8 +112,8 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(online, NewConnectionId("live"));
         var before = await store.GetCountsAsync();
 
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(online, NewConnectionId("never-added")));
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(offline, NewConnectionId("never-added-either")));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(online, NewConnectionId("never-added"))).Change);
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(offline, NewConnectionId("never-added-either"))).Change);
 
         await AssertUserAsync(store, online, 1);
         await AssertUserAsync(store, offline, 0);
@@ -141,7 +141,7 @@ public abstract partial class PresenceStoreConformanceTests
         Assert.DoesNotContain(intruder, await store.GetAllOnlineAsync());
 
         // The owner's connection is intact and still closes normally.
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(owner, connection));
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(owner, connection)).Change);
     }
 
     [Fact]
@@ -151,9 +151,9 @@ public abstract partial class PresenceStoreConformanceTests
         var alice = NewUserId("alice");
         var bob = NewUserId("bob");
 
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(alice, NewConnectionId("a")));
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(bob, NewConnectionId("b")));
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(alice, NewConnectionId("a")));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(alice, NewConnectionId("a"))).Change);
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(bob, NewConnectionId("b"))).Change);
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(alice, NewConnectionId("a"))).Change);
 
         await AssertUserAsync(store, alice, 0);
         await AssertUserAsync(store, bob, 1);
@@ -166,12 +166,12 @@ public abstract partial class PresenceStoreConformanceTests
         var nodeB = await NewStoreAsync();
         var user = NewUserId("roaming");
 
-        Assert.Equal(PresenceChange.CameOnline, await nodeA.AddConnectionAsync(user, NewConnectionId("on-a")));
-        Assert.Equal(PresenceChange.None, await nodeB.AddConnectionAsync(user, NewConnectionId("on-b")));
+        Assert.Equal(PresenceChange.CameOnline, (await nodeA.AddConnectionAsync(user, NewConnectionId("on-a"))).Change);
+        Assert.Equal(PresenceChange.None, (await nodeB.AddConnectionAsync(user, NewConnectionId("on-b"))).Change);
         await AssertUserAsync(nodeB, user, 2);
 
-        Assert.Equal(PresenceChange.None, await nodeB.RemoveConnectionAsync(user, NewConnectionId("on-a")));
-        Assert.Equal(PresenceChange.WentOffline, await nodeA.RemoveConnectionAsync(user, NewConnectionId("on-b")));
+        Assert.Equal(PresenceChange.None, (await nodeB.RemoveConnectionAsync(user, NewConnectionId("on-a"))).Change);
+        Assert.Equal(PresenceChange.WentOffline, (await nodeA.RemoveConnectionAsync(user, NewConnectionId("on-b"))).Change);
         await AssertUserAsync(nodeA, user, 0);
     }
 }

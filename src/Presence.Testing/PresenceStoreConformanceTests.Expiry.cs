@@ -36,7 +36,7 @@ public abstract partial class PresenceStoreConformanceTests
         for (var i = 0; i < 3; i++)
         {
             await AdvanceAsync(Ttl - TimeResolution);
-            Assert.Equal(PresenceChange.None, await store.RefreshConnectionAsync(user, connection));
+            Assert.Equal(PresenceChange.None, (await store.RefreshConnectionAsync(user, connection)).Change);
             Assert.DoesNotContain(user, await SweepAllAsync(store));
         }
 
@@ -56,11 +56,11 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("alice");
         var before = await store.GetCountsAsync();
 
-        Assert.Equal(PresenceChange.CameOnline, await store.RefreshConnectionAsync(user, NewConnectionId("lost-by-store")));
+        Assert.Equal(PresenceChange.CameOnline, (await store.RefreshConnectionAsync(user, NewConnectionId("lost-by-store"))).Change);
 
         await AssertUserAsync(store, user, 1);
         await AssertCountsDeltaAsync(store, before, 1, 1);
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(user, NewConnectionId("lost-by-store")));
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(user, NewConnectionId("lost-by-store"))).Change);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public abstract partial class PresenceStoreConformanceTests
         await AdvanceAsync(Ttl);
         Assert.Contains(user, await SweepAllAsync(store));
 
-        Assert.Equal(PresenceChange.CameOnline, await store.RefreshConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.CameOnline, (await store.RefreshConnectionAsync(user, connection)).Change);
 
         await AssertUserAsync(store, user, 1);
         await AdvanceAsync(Ttl - TimeResolution);
@@ -93,8 +93,8 @@ public abstract partial class PresenceStoreConformanceTests
         Assert.DoesNotContain(user, await SweepAllAsync(store));
         await AssertUserAsync(store, user, 1);
 
-        Assert.Equal(PresenceChange.None, await store.RefreshConnectionAsync(user, expired));
-        Assert.Equal(PresenceChange.None, await store.RefreshConnectionAsync(user, NewConnectionId("never-seen")));
+        Assert.Equal(PresenceChange.None, (await store.RefreshConnectionAsync(user, expired)).Change);
+        Assert.Equal(PresenceChange.None, (await store.RefreshConnectionAsync(user, NewConnectionId("never-seen"))).Change);
 
         await AssertUserAsync(store, user, 3);
     }
@@ -151,7 +151,7 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("alice");
         var connection = NewConnectionId("closed");
         await store.AddConnectionAsync(user, connection);
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(user, connection)).Change);
         await AdvanceAsync(Ttl * 2);
 
         Assert.DoesNotContain(user, await SweepAllAsync(store));
@@ -180,7 +180,7 @@ public abstract partial class PresenceStoreConformanceTests
         Assert.Contains(user, await SweepAllAsync(store));
         var before = await store.GetCountsAsync();
 
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, connection)).Change);
 
         await AssertUserAsync(store, user, 0);
         await AssertCountsDeltaAsync(store, before, 0, 0);

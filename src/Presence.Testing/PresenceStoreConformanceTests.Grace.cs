@@ -21,9 +21,9 @@ public abstract partial class PresenceStoreConformanceTests
         var before = await store.GetCountsAsync();
         await store.AddConnectionAsync(user, tab);
 
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, tab));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, tab)).Change);
 
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 0, 0));
         Assert.Contains(user, await store.GetAllOnlineAsync());
         await AssertCountsDeltaAsync(store, before, 1, 0);
     }
@@ -36,15 +36,15 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, NewConnectionId("a1"));
         await store.AddConnectionAsync(user, NewConnectionId("a2"));
 
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, NewConnectionId("a1")));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, NewConnectionId("a1"))).Change);
         await AdvanceAsync(Grace);
         Assert.DoesNotContain(user, await SweepAllAsync(store));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
 
         var disconnectedAt = Time.GetUtcNow();
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, NewConnectionId("a2")));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, NewConnectionId("a2"))).Change);
         await AdvanceAsync(Grace);
-        Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
+        Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt, 0)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
     }
 
     [Fact]
@@ -57,12 +57,12 @@ public abstract partial class PresenceStoreConformanceTests
 
         await AdvanceAsync(Grace - TimeResolution);
         Assert.DoesNotContain(user, await SweepAllAsync(store));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 0, 0));
 
         await AdvanceAsync(TimeResolution);
-        Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
+        Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt, 0)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
         Assert.DoesNotContain(user, await SweepAllAsync(store));
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, disconnectedAt, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, disconnectedAt, 0, 0));
         Assert.DoesNotContain(user, await store.GetAllOnlineAsync());
         await AssertCountsDeltaAsync(store, before, 0, 0);
     }
@@ -80,13 +80,13 @@ public abstract partial class PresenceStoreConformanceTests
         await AdvanceAsync(Grace - TimeResolution);
 
         var change = kind == "connect"
-            ? await store.AddConnectionAsync(user, reloaded)
-            : await store.RefreshConnectionAsync(user, reloaded);
+            ? (await store.AddConnectionAsync(user, reloaded)).Change
+            : (await store.RefreshConnectionAsync(user, reloaded)).Change;
 
         Assert.Equal(PresenceChange.None, change);
         await AdvanceAsync(Grace);
         Assert.DoesNotContain(user, await SweepAllAsync(store));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
         await AssertCountsDeltaAsync(store, before, 1, 1);
     }
 
@@ -99,10 +99,10 @@ public abstract partial class PresenceStoreConformanceTests
         await AdvanceAsync(Grace);
         Assert.Single(await SweepAllAsync(store), user);
 
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, NewConnectionId("tomorrow")));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, NewConnectionId("tomorrow"))).Change);
 
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, NewConnectionId("tomorrow")));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, NewConnectionId("tomorrow"))).Change);
     }
 
     [Fact]
@@ -114,10 +114,10 @@ public abstract partial class PresenceStoreConformanceTests
         var disconnectedAt = await ConnectThenDisconnectAsync(store, user, tab);
         await AdvanceAsync(Grace / 2);
 
-        Assert.Equal(PresenceChange.None, await store.RemoveConnectionAsync(user, tab));
+        Assert.Equal(PresenceChange.None, (await store.RemoveConnectionAsync(user, tab)).Change);
 
         await AdvanceAsync(Grace / 2);
-        Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
+        Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt, 0)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
     }
 
     [Fact]
@@ -131,8 +131,8 @@ public abstract partial class PresenceStoreConformanceTests
         // The sweep runs late: the event must still say when the lease really ended.
         await AdvanceAsync(Ttl + (Grace / 2));
 
-        Assert.Equal([new SweptUser(user, OfflineReason.Expired, connectedAt + Ttl)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, connectedAt + Ttl, 0));
+        Assert.Equal([new SweptUser(user, OfflineReason.Expired, connectedAt + Ttl, 0)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, connectedAt + Ttl, 0, 0));
         await AdvanceAsync(Grace);
         Assert.DoesNotContain(user, await SweepAllAsync(store));
     }
@@ -144,16 +144,16 @@ public abstract partial class PresenceStoreConformanceTests
         var nodeB = await NewStoreAsync();
         var user = NewUserId("alice");
         await nodeA.AddConnectionAsync(user, NewConnectionId("on-a"));
-        Assert.Equal(PresenceChange.None, await nodeA.RemoveConnectionAsync(user, NewConnectionId("on-a")));
+        Assert.Equal(PresenceChange.None, (await nodeA.RemoveConnectionAsync(user, NewConnectionId("on-a"))).Change);
         await AdvanceAsync(Grace - TimeResolution);
 
-        Assert.Equal(PresenceChange.None, await nodeB.AddConnectionAsync(user, NewConnectionId("on-b")));
+        Assert.Equal(PresenceChange.None, (await nodeB.AddConnectionAsync(user, NewConnectionId("on-b"))).Change);
 
         await AdvanceAsync(Grace);
         Assert.DoesNotContain(user, await SweepAllAsync(nodeA));
         Assert.DoesNotContain(user, await SweepAllAsync(nodeB));
-        await AssertPresenceAsync(nodeA, new UserPresence(user, true, null, null, 1));
-        await AssertPresenceAsync(nodeB, new UserPresence(user, true, null, null, 1));
+        await AssertPresenceAsync(nodeA, new UserPresence(user, true, null, null, 1, 0));
+        await AssertPresenceAsync(nodeB, new UserPresence(user, true, null, null, 1, 0));
     }
 
     [Fact]
@@ -167,15 +167,15 @@ public abstract partial class PresenceStoreConformanceTests
         var disconnectedAt = Time.GetUtcNow();
         for (var i = 0; i < users.Length; i++)
         {
-            Assert.Equal(PresenceChange.None, await nodeA.RemoveConnectionAsync(users[i], NewConnectionId($"c{i}-a")));
-            Assert.Equal(PresenceChange.None, await nodeB.RemoveConnectionAsync(users[i], NewConnectionId($"c{i}-b")));
+            Assert.Equal(PresenceChange.None, (await nodeA.RemoveConnectionAsync(users[i], NewConnectionId($"c{i}-a"))).Change);
+            Assert.Equal(PresenceChange.None, (await nodeB.RemoveConnectionAsync(users[i], NewConnectionId($"c{i}-b"))).Change);
         }
 
         await AdvanceAsync(Grace);
         var sweeps = await Task.WhenAll(Task.Run(() => SweepAllUsersAsync(nodeA)), Task.Run(() => SweepAllUsersAsync(nodeB)));
 
         var swept = sweeps.SelectMany(s => s).ToList();
-        Assert.All(users, user => Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt)], swept.Where(u => u.UserId == user)));
+        Assert.All(users, user => Assert.Equal([new SweptUser(user, OfflineReason.Disconnected, disconnectedAt, 0)], swept.Where(u => u.UserId == user)));
         Assert.Empty(await nodeA.GetOnlineAsync(users));
     }
 

@@ -10,16 +10,16 @@ public abstract partial class PresenceStoreConformanceTests
     {
         var store = await NewStoreAsync();
         var user = NewUserId("alice");
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0, 0));
         await store.AddConnectionAsync(user, NewConnectionId("tab"));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
 
         await AdvanceAsync(TimeSpan.FromSeconds(42));
         var offlineAt = Time.GetUtcNow();
         await store.RemoveConnectionAsync(user, NewConnectionId("tab"));
         await AdvanceAsync(TimeSpan.FromHours(5));
 
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, offlineAt, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, offlineAt, 0, 0));
     }
 
     [Fact]
@@ -34,9 +34,9 @@ public abstract partial class PresenceStoreConformanceTests
         await store.RefreshConnectionAsync(user, connection);
         await AdvanceAsync(Ttl * 3);
 
-        Assert.Equal([new SweptUser(user, OfflineReason.Expired, lastPing + Ttl)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
+        Assert.Equal([new SweptUser(user, OfflineReason.Expired, lastPing + Ttl, 0)], (await SweepAllUsersAsync(store)).Where(u => u.UserId == user));
 
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, lastPing + Ttl, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, lastPing + Ttl, 0, 0));
     }
 
     [Fact]
@@ -49,13 +49,13 @@ public abstract partial class PresenceStoreConformanceTests
 
         await AdvanceAsync(Options.LastSeenRetention - TimeResolution);
         await SweepAllAsync(store);
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, offlineAt, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, offlineAt, 0, 0));
 
         // Hidden from the instant the retention ends, whether or not a sweep pruned it yet.
         await AdvanceAsync(TimeResolution);
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0, 0));
         await SweepAllAsync(store);
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0, 0));
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("alice");
         await ConnectThenDisconnectAsync(store, user, NewConnectionId("monday"));
         await AdvanceAsync(TimeSpan.FromMinutes(30));
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, NewConnectionId("tuesday")));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, NewConnectionId("tuesday"))).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
         await AdvanceAsync(TimeSpan.FromMinutes(10));
         var secondOffline = Time.GetUtcNow();
         await store.RemoveConnectionAsync(user, NewConnectionId("tuesday"));
@@ -76,10 +76,10 @@ public abstract partial class PresenceStoreConformanceTests
         await AdvanceAsync(TimeSpan.FromMinutes(20));
         await SweepAllAsync(store);
 
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, secondOffline, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, secondOffline, 0, 0));
         await AdvanceAsync(TimeSpan.FromMinutes(40));
         await SweepAllAsync(store);
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0, 0));
     }
 
     [Fact]
@@ -93,6 +93,6 @@ public abstract partial class PresenceStoreConformanceTests
         var offlineAt = Time.GetUtcNow();
         await nodeA.RemoveConnectionAsync(user, NewConnectionId("on-a"));
 
-        await AssertPresenceAsync(nodeB, new UserPresence(user, false, null, offlineAt, 0));
+        await AssertPresenceAsync(nodeB, new UserPresence(user, false, null, offlineAt, 0, 0));
     }
 }

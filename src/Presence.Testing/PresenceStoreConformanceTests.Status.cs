@@ -28,18 +28,18 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, NewConnectionId("tab"));
 
         // No status yet counts as available: setting it changes nothing.
-        Assert.False(await store.SetStatusAsync(user, PresenceStatus.Available));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        Assert.NotEqual(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Available)).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
 
-        Assert.True(await store.SetStatusAsync(user, PresenceStatus.Away));
-        Assert.False(await store.SetStatusAsync(user, PresenceStatus.Away));
-        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Away, null, 1));
+        Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Away)).Change);
+        Assert.NotEqual(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Away)).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Away, null, 1, 0));
 
-        Assert.True(await store.SetStatusAsync(user, PresenceStatus.Busy));
-        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1));
+        Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Busy)).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1, 0));
 
-        Assert.True(await store.SetStatusAsync(user, PresenceStatus.Available));
-        Assert.False(await store.SetStatusAsync(user, PresenceStatus.Available));
+        Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Available)).Change);
+        Assert.NotEqual(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Available)).Change);
         var presence = Assert.Single(await store.GetPresenceAsync([user]));
         Assert.Null(presence.Status); // "available" is stored as the absence of a status, on every store
     }
@@ -52,11 +52,11 @@ public abstract partial class PresenceStoreConformanceTests
         await store.AddConnectionAsync(user, NewConnectionId("tab"));
         var longest = "In a meeting until 3 pm — ping me on urgent things only ✈ ünïcödé".PadRight(PresenceStatus.MaxLength, '.')[..PresenceStatus.MaxLength];
 
-        Assert.True(await store.SetStatusAsync(user, "Away"));
+        Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, "Away")).Change);
         Assert.Equal("Away", Assert.Single(await store.GetPresenceAsync([user])).Status);
-        Assert.True(await store.SetStatusAsync(user, longest));
+        Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, longest)).Change);
         Assert.Equal(longest, Assert.Single(await store.GetPresenceAsync([user])).Status);
-        Assert.True(await store.SetStatusAsync(user, "{x}:*\n".Trim()));
+        Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, "{x}:*\n".Trim())).Change);
         Assert.Equal("{x}:*", Assert.Single(await store.GetPresenceAsync([user])).Status);
     }
 
@@ -67,12 +67,12 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("alice");
         var before = await store.GetCountsAsync();
 
-        Assert.False(await store.SetStatusAsync(user, PresenceStatus.Busy));
+        Assert.NotEqual(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Busy)).Change);
 
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, null, 0, 0));
         await AssertCountsDeltaAsync(store, before, 0, 0);
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, NewConnectionId("tab")));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, NewConnectionId("tab"))).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
     }
 
     [Fact]
@@ -85,13 +85,13 @@ public abstract partial class PresenceStoreConformanceTests
         await store.SetStatusAsync(user, PresenceStatus.Busy);
 
         await store.RemoveConnectionAsync(user, NewConnectionId("a1"));
-        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1, 0));
         var offlineAt = Time.GetUtcNow();
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(user, NewConnectionId("a2")));
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, offlineAt, 0));
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(user, NewConnectionId("a2"))).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, offlineAt, 0, 0));
 
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, NewConnectionId("a3")));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, NewConnectionId("a3"))).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public abstract partial class PresenceStoreConformanceTests
         await AdvanceAsync(Ttl);
         Assert.Contains(user, await SweepAllAsync(store));
 
-        Assert.Equal(PresenceChange.CameOnline, await store.RefreshConnectionAsync(user, connection));
+        Assert.Equal(PresenceChange.CameOnline, (await store.RefreshConnectionAsync(user, connection)).Change);
 
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
     }
 
     [Fact]
@@ -119,19 +119,19 @@ public abstract partial class PresenceStoreConformanceTests
         await store.SetStatusAsync(user, PresenceStatus.Busy);
         await store.RemoveConnectionAsync(user, NewConnectionId("before-reload"));
 
-        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 0));
-        Assert.False(await store.SetStatusAsync(user, PresenceStatus.Away));
+        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 0, 0));
+        Assert.NotEqual(StatusChange.Changed, (await store.SetStatusAsync(user, PresenceStatus.Away)).Change);
         await AdvanceAsync(Grace - TimeResolution);
-        Assert.Equal(PresenceChange.None, await store.AddConnectionAsync(user, NewConnectionId("after-reload")));
-        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1));
+        Assert.Equal(PresenceChange.None, (await store.AddConnectionAsync(user, NewConnectionId("after-reload"))).Change);
+        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1, 0));
 
         var disconnectedAt = Time.GetUtcNow();
         await store.RemoveConnectionAsync(user, NewConnectionId("after-reload"));
         await AdvanceAsync(Grace);
         Assert.Contains(user, await SweepAllAsync(store));
-        await AssertPresenceAsync(store, new UserPresence(user, false, null, disconnectedAt, 0));
+        await AssertPresenceAsync(store, new UserPresence(user, false, null, disconnectedAt, 0, 0));
         await store.AddConnectionAsync(user, NewConnectionId("next-day"));
-        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, null, null, 1, 0));
     }
 
     [Fact]
@@ -142,10 +142,10 @@ public abstract partial class PresenceStoreConformanceTests
         var user = NewUserId("alice");
         await nodeA.AddConnectionAsync(user, NewConnectionId("on-a"));
 
-        Assert.True(await nodeB.SetStatusAsync(user, PresenceStatus.Away));
+        Assert.Equal(StatusChange.Changed, (await nodeB.SetStatusAsync(user, PresenceStatus.Away)).Change);
 
-        Assert.False(await nodeA.SetStatusAsync(user, PresenceStatus.Away));
-        await AssertPresenceAsync(nodeA, new UserPresence(user, true, PresenceStatus.Away, null, 1));
+        Assert.NotEqual(StatusChange.Changed, (await nodeA.SetStatusAsync(user, PresenceStatus.Away)).Change);
+        await AssertPresenceAsync(nodeA, new UserPresence(user, true, PresenceStatus.Away, null, 1, 0));
     }
 
     [Theory]
@@ -160,7 +160,7 @@ public abstract partial class PresenceStoreConformanceTests
         await AssertRejectedAsync(kind, "status", () => store.SetStatusAsync(user, InvalidStatus(kind)!).AsTask());
         await AssertRejectedAsync(kind, "status", () => store.SetStatusAsync(NewUserId("offline"), InvalidStatus(kind)!).AsTask());
 
-        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1));
+        await AssertPresenceAsync(store, new UserPresence(user, true, PresenceStatus.Busy, null, 1, 0));
     }
 
     [Theory]

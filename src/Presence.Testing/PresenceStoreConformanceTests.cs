@@ -170,7 +170,10 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
         for (var i = 0; i < 10_000; i++)
         {
             var result = await store.SweepExpiredAsync(1000);
-            swept.AddRange(result.Users);
+            Assert.All(result.Users, static u => Assert.True(u.Version > 0, $"The sweep reported {u.UserId} offline without a version."));
+
+            // Versions are checked on their own (see the Versions tests); callers compare the rest.
+            swept.AddRange(result.Users.Select(static u => u with { Version = 0 }));
             if (!result.HasMore)
             {
                 return swept;
@@ -189,7 +192,14 @@ public abstract partial class PresenceStoreConformanceTests : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(expected);
-        Assert.Equal([expected], await store.GetPresenceAsync([expected.UserId]));
+        var actual = Assert.Single(await store.GetPresenceAsync([expected.UserId]));
+        if (actual.IsOnline)
+        {
+            Assert.True(actual.Version > 0, $"{expected.UserId} is online with version {actual.Version}.");
+        }
+
+        // Version 0 in the expectation means "any": versions are checked on their own (see the Versions tests).
+        Assert.Equal(expected.Version == 0 ? expected with { Version = actual.Version } : expected, actual);
         Assert.Equal(expected.IsOnline, await store.IsOnlineAsync(expected.UserId));
         Assert.Equal(expected.ConnectionCount, await store.GetConnectionCountAsync(expected.UserId));
         Assert.Equal(expected.IsOnline ? [expected.UserId] : [], await store.GetOnlineAsync([expected.UserId]));
