@@ -66,7 +66,8 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             return;
         }
 
-        if (Interlocked.Exchange(ref _restoring[shard], 1) == 0)
+        // Once disposal began no restore starts: disposal awaits only the ones already tracked.
+        if (!_stopping.IsCancellationRequested && Interlocked.Exchange(ref _restoring[shard], 1) == 0)
         {
             Track(Task.Run(() => RestoreShardAsync(shard)));
         }
