@@ -118,9 +118,38 @@ public sealed class PresenceConcurrencyScenario
                 $"{context} {user}: expected {expected} live connections, store says {await store.GetConnectionCountAsync(user)}.");
         }
 
+        AssertHistories(users, drivers.Append(finalSweep).SelectMany(static d => d.History).ToList(), context);
+
         var modelOnline = users.Where(u => expectedConnections[u] > 0).ToArray();
         Assert.Equal(modelOnline, await store.GetOnlineAsync(users));
         return new PresenceCounts(onlineUsers, expectedConnections.Values.Sum());
+    }
+
+    /// <summary>
+    /// Checks every user's history, gathered from all threads in no particular order: ordered by
+    /// version, the versions are distinct, the transitions alternate starting with online (exactly
+    /// one event per transition), and the store's decision times never go backwards.
+    /// </summary>
+    private static void AssertHistories(string[] users, List<(string User, PresenceChange Change, long Version, DateTimeOffset Timestamp)> history, string context)
+    {
+        foreach (var user in users)
+        {
+            var ordered = history.Where(h => h.User == user).OrderBy(static h => h.Version).ToList();
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                var (_, change, version, timestamp) = ordered[i];
+                var expected = i % 2 == 0 ? PresenceChange.CameOnline : PresenceChange.WentOffline;
+                Assert.True(change == expected, $"{context} {user}: transition {i} (version {version}) is {change}, expected {expected}.");
+                Assert.True(version > 0, $"{context} {user}: transition {i} has version {version}.");
+                if (i > 0)
+                {
+                    Assert.True(version > ordered[i - 1].Version, $"{context} {user}: version {version} reported twice.");
+                    Assert.True(
+                        timestamp >= ordered[i - 1].Timestamp,
+                        $"{context} {user}: version {version} was decided at {timestamp:O}, before version {ordered[i - 1].Version} at {ordered[i - 1].Timestamp:O}.");
+                }
+            }
+        }
     }
 
     /// <summary>One thread's connections, random sequence and observed transitions.</summary>
@@ -134,6 +163,9 @@ public sealed class PresenceConcurrencyScenario
         private readonly TimeSpan?[] _lastRefresh = new TimeSpan?[scenario.ConnectionsPerThread];
         private readonly Dictionary<string, int> _onlines = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _offlines = new(StringComparer.Ordinal);
+        private readonly List<(string User, PresenceChange Change, long Version, DateTimeOffset Timestamp)> _history = [];
+
+        public IEnumerable<(string User, PresenceChange Change, long Version, DateTimeOffset Timestamp)> History => _history;
 
         public async Task RunRoundAsync(int round, int operations, TimeSpan now)
         {
@@ -145,17 +177,17 @@ public sealed class PresenceConcurrencyScenario
                 var roll = random.Next(100);
                 if (roll < 30)
                 {
-                    Record(user, (await store.AddConnectionAsync(user, _connections[k])).Change);
+                    Record(user, await store.AddConnectionAsync(user, _connections[k]));
                     _lastRefresh[k] = now;
                 }
                 else if (roll < 60)
                 {
-                    Record(user, (await store.RemoveConnectionAsync(user, _connections[k])).Change);
+                    Record(user, await store.RemoveConnectionAsync(user, _connections[k]));
                     _lastRefresh[k] = null;
                 }
                 else if (roll < 92)
                 {
-                    Record(user, (await store.RefreshConnectionAsync(user, _connections[k])).Change);
+                    Record(user, await store.RefreshConnectionAsync(user, _connections[k]));
                     _lastRefresh[k] = now;
                 }
                 else
@@ -196,7 +228,17 @@ public sealed class PresenceConcurrencyScenario
         // Spreads each thread's connections over the users, so every user has connections on several threads.
         private string OwnerOf(int k) => users[((index * scenario.ConnectionsPerThread) + k) % users.Length];
 
-        private void Record(string user, PresenceChange change)
+        private void Record(string user, PresenceTransition transition)
+        {
+            if (transition.Change != PresenceChange.None)
+            {
+                _history.Add((user, transition.Change, transition.Version, transition.Timestamp));
+            }
+
+            Count(user, transition.Change);
+        }
+
+        private void Count(string user, PresenceChange change)
         {
             if (change == PresenceChange.CameOnline)
             {
@@ -223,12 +265,12 @@ public sealed class PresenceConcurrencyScenario
                 Assert.InRange(result.Users.Count, 0, limit);
             }
 
-            foreach (var user in result.UserIds)
+            foreach (var user in result.Users)
             {
                 // A store shared with other tests may expire their users too; only ours are counted.
-                if (Array.IndexOf(users, user) >= 0)
+                if (Array.IndexOf(users, user.UserId) >= 0)
                 {
-                    Record(user, PresenceChange.WentOffline);
+                    Record(user.UserId, PresenceTransition.WentOffline(user.Version, user.Timestamp));
                 }
             }
         }

@@ -143,7 +143,14 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
                     processed++;
                     removedConnections++;
+                    // Never before the user's last decided change (a status set after the lease ended but
+                    // before this sweep), so a user's decision times never go backwards.
                     var leaseEndUtc = utcNow - ToTimeSpan(now - leaseEnd);
+                    if (head.User.ChangedAt > leaseEndUtc)
+                    {
+                        leaseEndUtc = head.User.ChangedAt;
+                    }
+
                     RemoveLocked(head);
                     var gone = ConnectionGoneLocked(head.User, leaseEnd, leaseEndUtc, disconnected: false, decidedAt: utcNow);
                     if (gone.Change == PresenceChange.WentOffline)
@@ -164,6 +171,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
                     shard.Grace.Unlink(user);
                     GoOfflineLocked(user, user.OfflineAt, user.LastSeen);
                     user.Version = PresenceVersion.Next(user.Version, utcNow);
+                    user.ChangedAt = user.LastSeen;
                     (swept ??= []).Add(new SweptUser(user.UserId, OfflineReason.Disconnected, user.LastSeen, user.Version));
                 }
             }
@@ -226,6 +234,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
             user.Status = string.Equals(status, PresenceStatus.Available, StringComparison.Ordinal) ? null : status;
             var now = _timeProvider.GetUtcNow();
             user.Version = PresenceVersion.Next(user.Version, now);
+            user.ChangedAt = now;
             return new ValueTask<StatusTransition>(StatusTransition.Changed(user.Version, now));
         }
     }
@@ -442,6 +451,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
         var now = _timeProvider.GetUtcNow();
         user.Version = PresenceVersion.Next(user.Version, now);
+        user.ChangedAt = now;
         return PresenceTransition.CameOnline(user.Version, now);
     }
 
@@ -516,6 +526,7 @@ internal sealed class InMemoryPresenceStore : IPresenceStore
 
         GoOfflineLocked(user, offlineAt, lastSeen);
         user.Version = PresenceVersion.Next(user.Version, decidedAt ?? lastSeen);
+        user.ChangedAt = lastSeen;
         return PresenceTransition.WentOffline(user.Version, lastSeen);
     }
 

@@ -18,6 +18,9 @@ internal sealed class UserEntry(string userId, ExpiryShard shard) : ExpiryNode
     /// <summary>The version of the user's last presence change (<see cref="PresenceVersion.Next"/>); kept while the user is remembered offline.</summary>
     public long Version;
 
+    /// <summary>The store's time of the change that set <see cref="Version"/>.</summary>
+    public DateTimeOffset ChangedAt;
+
     /// <summary>The status the user set, or <see langword="null"/> (available).</summary>
     public string? Status;
 
