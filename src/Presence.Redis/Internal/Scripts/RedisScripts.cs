@@ -32,10 +32,16 @@ internal static class RedisScripts
           return ms
         end
         -- The user's next version: one more than the last, never below the clock's microseconds.
-        local function next_version(user, us)
-          local v = math.max((tonumber(redis.call('HGET', KEYS[7], user)) or 0) + 1, us)
+        local function last_version(user)
+          return tonumber(redis.call('HGET', KEYS[7], user)) or 0
+        end
+        local function set_version(user, previous, us)
+          local v = math.max(previous + 1, us)
           redis.call('HSET', KEYS[7], user, string.format('%.0f', v))
           return v
+        end
+        local function next_version(user, us)
+          return set_version(user, last_version(user), us)
         end
         local function epoch(key)
           local e = redis.call('GET', key)
@@ -165,8 +171,9 @@ internal static class RedisScripts
     /// so the cost is O(expired); then forgets up to <c>limit</c> last-seen times past the retention,
     /// with their versions (ZCOUNT + ZRANGE, O(log n + pruned)).
     /// Returns {1 when more remain else 0, connections removed, entries processed,
-    /// then per user who went offline: userId, offline time ms (the lease's end, or the disconnect that
-    /// started the grace period), 'e' (expired) or 'd' (disconnected), the user's new version}.
+    /// then per user who went offline: userId, offline time ms (the lease's end, or the user's last
+    /// decided change when later; or the disconnect that started the grace period), 'e' (expired) or
+    /// 'd' (disconnected), the user's new version}.
     /// </summary>
     public const string Sweep = Prelude + """
         -- Per expired member only the HINCRBY that decides the transition; the other writes go out in
@@ -181,10 +188,19 @@ internal static class RedisScripts
         local out = {0, 0, 0}
         local gone, seen = {}, {}
         local function offline(user, at, reason)
+          local previous = last_version(user)
+          at = tonumber(at)
+          if reason == 'e' then
+            -- Never stamped before the user's last decided change (a status set after the lease ended):
+            -- a version is never below its decision time in microseconds, so previous / 1000 bounds
+            -- that time from above; now bounds it for a clock that stepped back.
+            local last = math.min(math.floor(previous / 1000), now)
+            if last > at then at = last end
+          end
           gone[#gone + 1] = user
           seen[#seen + 1] = at; seen[#seen + 1] = user
-          out[#out + 1] = user; out[#out + 1] = tonumber(at); out[#out + 1] = reason
-          out[#out + 1] = next_version(user, us)
+          out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = reason
+          out[#out + 1] = set_version(user, previous, us)
         end
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit + 1)
         local n = #expired / 2
