@@ -15,6 +15,9 @@ public class FaultInjectingDatabase : DispatchProxy
 
     public Func<Exception> Failure { get; set; } = static () => new RedisTimeoutException(CommandFlags.None, "Injected timeout.", CommandStatus.Sent);
 
+    /// <summary>Names of other methods that fail (synchronously) with what <see cref="Failure"/> makes.</summary>
+    public ISet<string> FailingMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     public static IDatabase Wrap(IDatabase inner, out FaultInjectingDatabase control)
     {
         var proxy = Create<IDatabase, FaultInjectingDatabase>();
@@ -29,6 +32,11 @@ public class FaultInjectingDatabase : DispatchProxy
         if (targetMethod.Name == nameof(IDatabase.ScriptEvaluateAsync) && args is [string, RedisKey[] keys, ..] && Fails(keys))
         {
             return Task.FromException<RedisResult>(Failure());
+        }
+
+        if (FailingMethods.Contains(targetMethod.Name))
+        {
+            throw Failure();
         }
 
         try

@@ -1,4 +1,7 @@
 using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Presence.Redis.Internal;
 using StackExchange.Redis;
 
 namespace Presence.Redis.Tests;
@@ -17,6 +20,15 @@ public class FaultInjectingMultiplexer : DispatchProxy
         control.Inner = inner;
         control.Database = database;
         return proxy;
+    }
+
+    /// <summary>A store on <paramref name="redis"/> whose script calls (and named methods) fail on demand through the returned control.</summary>
+    internal static RedisPresenceStore CreateStore(
+        IConnectionMultiplexer redis, string keyPrefix, FakeTimeProvider time, int shards, out FaultInjectingDatabase faults, ILogger? logger = null)
+    {
+        var faulty = Wrap(redis, FaultInjectingDatabase.Wrap(redis.GetDatabase(), out faults));
+        var options = new PresenceOptions { ConnectionTtl = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(10) };
+        return TestRedis.CreateStore(faulty, keyPrefix, time, time, options, logger, shards);
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)

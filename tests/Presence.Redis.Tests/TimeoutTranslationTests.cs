@@ -15,7 +15,6 @@ public sealed class TimeoutTranslationTests : IAsyncLifetime
     private const int Shards = 4;
     private readonly string _keyPrefix = TestRedis.NewPrefix("timeout");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly PresenceOptions _options = new() { ConnectionTtl = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(10) };
     private IConnectionMultiplexer _redis = null!;
     private FaultInjectingDatabase _faults = null!;
     private RedisPresenceStore _store = null!;
@@ -23,8 +22,7 @@ public sealed class TimeoutTranslationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await TestRedis.StandaloneAsync();
-        var faulty = FaultInjectingMultiplexer.Wrap(_redis, FaultInjectingDatabase.Wrap(_redis.GetDatabase(), out _faults));
-        _store = TestRedis.CreateStore(faulty, _keyPrefix, _time, _time, _options, shards: Shards);
+        _store = FaultInjectingMultiplexer.CreateStore(_redis, _keyPrefix, _time, Shards, out _faults);
     }
 
     public async Task DisposeAsync()
