@@ -9,6 +9,7 @@ public abstract partial class PresenceStoreConformanceTests
     public static TheoryData<string> InvalidIdKinds { get; } =
     [
         "null", "empty", "spaces", "unicode-spaces", "too-long", "nul", "newline", "tab", "unit-separator", "delete", "next-line",
+        "lone-high-surrogate", "lone-low-surrogate", "reversed-surrogates",
     ];
 
     /// <summary>Builds an invalid id of the given kind.</summary>
@@ -27,6 +28,9 @@ public abstract partial class PresenceStoreConformanceTests
         "unit-separator" => "user\u001Fx",
         "delete" => "user\u007Fx",
         "next-line" => "user\u0085x",
+        "lone-high-surrogate" => "u\uD800",
+        "lone-low-surrogate" => "u\uDFFFx",
+        "reversed-surrogates" => "u\uDC00\uD800",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown invalid id kind."),
     };
 

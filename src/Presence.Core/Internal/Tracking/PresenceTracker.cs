@@ -34,8 +34,9 @@ internal sealed class PresenceTracker(
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
 
-        // The connection is gone from this node whatever the store says.
-        localConnections.Remove(userId, connectionId);
+        // The connection is gone from this node whatever the store says; its heartbeats still in
+        // flight finish first, so none reaches the store after the removal and registers it again.
+        await localConnections.CloseAsync(userId, connectionId).ConfigureAwait(false);
         var change = await Run(store.RemoveConnectionAsync(userId, connectionId, cancellationToken), nameof(DisconnectAsync)).ConfigureAwait(false);
         await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
         return change;
@@ -50,16 +51,35 @@ internal sealed class PresenceTracker(
         // The hot path: a synchronous store and no transition means no state machine at all.
         // A ValueTask may be consumed once (a pooled IValueTaskSource is recycled by it), so once
         // Result is read it is never awaited or handed out again.
-        var pending = store.RefreshConnectionAsync(userId, connectionId, cancellationToken);
+        if (!localConnections.TryBeginPing(connectionId, out var local))
+        {
+            return new ValueTask<PresenceTransition>(PresenceTransition.None); // closed on this node: a late heartbeat
+        }
+
+        ValueTask<PresenceTransition> pending;
+        try
+        {
+            pending = store.RefreshConnectionAsync(userId, connectionId, cancellationToken);
+        }
+        catch
+        {
+            local?.EndPing();
+            throw;
+        }
+
         if (pending.IsCompletedSuccessfully && !metrics.StoreDurationEnabled)
         {
             var change = pending.Result;
-            return change.Change == PresenceChange.None
-                ? new ValueTask<PresenceTransition>(change)
-                : PublishCompletedAsync(userId, change, cancellationToken);
+            if (change.Change == PresenceChange.None)
+            {
+                local?.EndPing();
+                return new ValueTask<PresenceTransition>(change);
+            }
+
+            return PublishCompletedAsync(userId, change, local, cancellationToken);
         }
 
-        return PingSlowAsync(userId, pending, cancellationToken);
+        return PingSlowAsync(userId, pending, local, cancellationToken);
     }
 
     public async ValueTask<int> SweepAsync(CancellationToken cancellationToken = default)
@@ -154,17 +174,32 @@ internal sealed class PresenceTracker(
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         store.GetCountsAsync(cancellationToken);
 
-    private async ValueTask<PresenceTransition> PublishCompletedAsync(string userId, PresenceTransition change, CancellationToken cancellationToken)
+    private async ValueTask<PresenceTransition> PublishCompletedAsync(string userId, PresenceTransition change, LocalConnection? local, CancellationToken cancellationToken)
     {
-        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
-        return change;
+        try
+        {
+            await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+            return change;
+        }
+        finally
+        {
+            local?.EndPing();
+        }
     }
 
-    private async ValueTask<PresenceTransition> PingSlowAsync(string userId, ValueTask<PresenceTransition> pending, CancellationToken cancellationToken)
+    private async ValueTask<PresenceTransition> PingSlowAsync(string userId, ValueTask<PresenceTransition> pending, LocalConnection? local, CancellationToken cancellationToken)
     {
-        var change = await Run(pending, nameof(PingAsync)).ConfigureAwait(false);
-        await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
-        return change;
+        // The heartbeat ends once its event is published, so a racing disconnect's offline comes after it.
+        try
+        {
+            var change = await Run(pending, nameof(PingAsync)).ConfigureAwait(false);
+            await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+            return change;
+        }
+        finally
+        {
+            local?.EndPing();
+        }
     }
 
     private async ValueTask<T> Run<T>(ValueTask<T> operation, string name)
