@@ -8,7 +8,7 @@ namespace Presence.Redis.Internal;
 /// One queued heartbeat and the awaitable its caller holds. Pooled: a heartbeat allocates nothing
 /// once the pool is warm.
 /// </summary>
-internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
+internal sealed class PendingRefresh : IValueTaskSource<PresenceTransition>
 {
     // Enough for a ping storm of 10,000+ connections on one node (about 1.5 MB at most), so a storm does not
     // allocate (and promote) most of its requests again on the next round.
@@ -16,7 +16,7 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
     private static readonly ConcurrentQueue<PendingRefresh> s_pool = new();
     private static int s_pooled;
 
-    private ManualResetValueTaskSourceCore<PresenceChange> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<PresenceTransition> _core = new() { RunContinuationsAsynchronously = true };
 
     public int Shard { get; private set; }
 
@@ -40,11 +40,11 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceChange>
         return item;
     }
 
-    public void SetResult(PresenceChange change) => _core.SetResult(change);
+    public void SetResult(PresenceTransition change) => _core.SetResult(change);
 
     public void SetException(Exception exception) => _core.SetException(exception);
 
-    public PresenceChange GetResult(short token)
+    public PresenceTransition GetResult(short token)
     {
         try
         {

@@ -9,13 +9,40 @@ namespace Presence.Redis.Internal;
 /// <summary>Builds the store from the service provider: picks the connection source the options name.</summary>
 internal static class RedisConnectionFactory
 {
-    public static RedisPresenceStore CreateStore(IServiceProvider services)
+    /// <summary>Builds the store; with <paramref name="connectionFactory"/>, on the app's connection from it (not owned).</summary>
+    public static RedisPresenceStore CreateStore(IServiceProvider services, Func<IServiceProvider, IConnectionMultiplexer>? connectionFactory = null)
     {
         var options = services.GetRequiredService<IOptions<RedisPresenceStoreOptions>>().Value;
+        bool ownsConnection;
+        Func<Task<IConnectionMultiplexer>> connect;
+        if (connectionFactory is null)
+        {
+            connect = CreateConnector(options, services, out ownsConnection);
+        }
+        else if (options.Configuration is not null || options.ConfigurationOptions is not null || options.ConnectionMultiplexerFactory is not null)
+        {
+            throw new InvalidOperationException(
+                "AddRedisStore(connectionFactory) takes its connection from the factory: do not also set "
+                + $"{nameof(RedisPresenceStoreOptions)}.{nameof(RedisPresenceStoreOptions.Configuration)}, "
+                + $"{nameof(RedisPresenceStoreOptions)}.{nameof(RedisPresenceStoreOptions.ConfigurationOptions)} or "
+                + $"{nameof(RedisPresenceStoreOptions)}.{nameof(RedisPresenceStoreOptions.ConnectionMultiplexerFactory)}.");
+        }
+        else
+        {
+            // Off the caller's thread: a factory may connect synchronously, and its failure must surface as the store's.
+            ownsConnection = false;
+            connect = () => Task.Run(() => connectionFactory(services));
+        }
+
+        return Create(services, connect, ownsConnection, options);
+    }
+
+    /// <summary>Builds the store on a given connection, with the registered options, time provider and logger.</summary>
+    public static RedisPresenceStore Create(IServiceProvider services, Func<Task<IConnectionMultiplexer>> connect, bool ownsConnection, RedisPresenceStoreOptions options)
+    {
         var presenceOptions = services.GetRequiredService<IOptions<PresenceOptions>>().Value;
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<RedisPresenceStore>() ?? (ILogger)NullLogger.Instance;
-        var connect = CreateConnector(options, services, out var ownsConnection);
         return new RedisPresenceStore(connect, ownsConnection, options, presenceOptions, timeProvider, logger);
     }
 

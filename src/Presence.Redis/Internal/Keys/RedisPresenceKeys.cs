@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
@@ -18,35 +17,29 @@ namespace Presence.Redis.Internal;
 /// (string: when the shard's data was created, to notice a restart or FLUSHALL),
 /// <c>{prefix}:{s}:grace</c> (sorted set: userId, score = the disconnect that started the grace
 /// period), <c>{prefix}:{s}:status</c> (hash: userId → status, online users who set one) and
-/// <c>{prefix}:{s}:seen</c> (sorted set: userId, score = when the user went offline; pruned past the retention).
+/// <c>{prefix}:{s}:seen</c> (sorted set: userId, score = when the user went offline; pruned past the retention) and
+/// <c>{prefix}:{s}:ver</c> (hash: userId → the version of the user's last reported change; deleted with the
+/// user's last-seen entry).
 /// </remarks>
 internal sealed class RedisPresenceKeys
 {
-    public const int Expiry = 0;
-    public const int Users = 1;
-    public const int Epoch = 2;
-    public const int Grace = 3;
-    public const int Status = 4;
-    public const int Seen = 5;
-
     /// <summary>Separates user and connection in a sorted-set member; ids cannot contain control characters.</summary>
     public const char MemberSeparator = '\n';
 
     /// <summary>Connection ids this long or longer (UTF-8 bytes) are stored as this many bytes of their SHA-256.</summary>
     public const int HashedConnectionLength = 16;
 
-    private readonly RedisKey[][] _shards;
+    private readonly RedisShardKeys[] _shards;
 
     public RedisPresenceKeys(string prefix, int shardCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         Prefix = prefix;
-        _shards = new RedisKey[shardCount][];
+        _shards = new RedisShardKeys[shardCount];
         for (var s = 0; s < shardCount; s++)
         {
-            var tag = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{s}}}:");
-            _shards[s] = [tag + "expiry", tag + "users", tag + "epoch", tag + "grace", tag + "status", tag + "seen"];
+            _shards[s] = RedisShardKeys.For(prefix, s);
         }
     }
 
@@ -54,11 +47,11 @@ internal sealed class RedisPresenceKeys
 
     public int ShardCount => _shards.Length;
 
-    /// <summary>
-    /// The keys of a shard, in the order the scripts expect: <see cref="Expiry"/>, <see cref="Users"/>,
-    /// <see cref="Epoch"/>, <see cref="Grace"/>, <see cref="Status"/>, <see cref="Seen"/> (KEYS[1] to KEYS[6]).
-    /// </summary>
-    public RedisKey[] ForShard(int shard) => _shards[shard];
+    /// <summary>The keys of a shard.</summary>
+    public RedisShardKeys ForShard(int shard) => _shards[shard];
+
+    /// <summary>The keys of the user's shard.</summary>
+    public RedisShardKeys ForUser(string userId) => _shards[ShardOf(userId)];
 
     /// <summary>
     /// The user's shard: FNV-1a over the id's UTF-8 bytes. Stable across processes and platforms

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Presence.Redis;
+using Presence.Redis.Internal;
 using StackExchange.Redis;
 
-namespace Presence.Redis.Internal;
+namespace Presence.SignalR.Redis.Internal;
 
 /// <summary>
 /// The one Redis connection that <c>AddRedisScaleOut(...)</c> shares between the presence store,
@@ -55,19 +55,11 @@ internal sealed class RedisScaleOutConnection : IDisposable, IAsyncDisposable
     /// <summary>The shared connection; connected once. With a configuration it never fails for an unreachable Redis (it reconnects in the background).</summary>
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
 
-    public static RedisPresenceStore CreateStore(IServiceProvider services)
-    {
-        var connection = services.GetRequiredService<RedisScaleOutConnection>();
-        var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var logger = services.GetService<ILoggerFactory>()?.CreateLogger<RedisPresenceStore>() ?? (ILogger)NullLogger.Instance;
-        return new RedisPresenceStore(
-            connection.GetAsync,
-            ownsConnection: false,
-            services.GetRequiredService<IOptions<RedisPresenceStoreOptions>>().Value,
-            services.GetRequiredService<IOptions<PresenceOptions>>().Value,
-            timeProvider,
-            logger);
-    }
+    public static RedisPresenceStore CreateStore(IServiceProvider services) => RedisConnectionFactory.Create(
+        services,
+        services.GetRequiredService<RedisScaleOutConnection>().GetAsync,
+        ownsConnection: false,
+        services.GetRequiredService<IOptions<RedisPresenceStoreOptions>>().Value);
 
     /// <summary>
     /// For the app's own use through dependency injection, which has no async factories. With a

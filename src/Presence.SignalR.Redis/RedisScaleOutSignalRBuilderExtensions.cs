@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Presence;
 using Presence.Redis;
 using Presence.Redis.Internal;
+using Presence.SignalR.Redis.Internal;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -34,7 +34,7 @@ internal sealed class HeartbeatBatcher
         }
     }
 
-    public ValueTask<PresenceChange> Enqueue(PendingRefresh request)
+    public ValueTask<PresenceTransition> Enqueue(PendingRefresh request)
     {
         var version = request.Version;
         bool start;
@@ -50,7 +50,7 @@ internal sealed class HeartbeatBatcher
             ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.FlushLoopAsync(), this, preferLocal: false);
         }
 
-        return new ValueTask<PresenceChange>(request, version);
+        return new ValueTask<PresenceTransition>(request, version);
     }
 
     private async Task FlushLoopAsync()

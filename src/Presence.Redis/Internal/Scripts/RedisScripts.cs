@@ -7,17 +7,41 @@ namespace Presence.Redis.Internal;
 /// server time in milliseconds through the store's test-only clock override.
 /// </summary>
 /// <remarks>
-/// Every script gets the shard's six keys (<see cref="RedisPresenceKeys.ForShard"/>): KEYS[1] expiry,
-/// KEYS[2] users, KEYS[3] epoch, KEYS[4] grace, KEYS[5] status, KEYS[6] seen. The invariant the
-/// scripts keep: a user's <c>users</c> field is 0 exactly while the user is in <c>grace</c>.
+/// Every script gets the shard's seven keys (<see cref="RedisPresenceKeys.ForShard"/>): KEYS[1] expiry,
+/// KEYS[2] users, KEYS[3] epoch, KEYS[4] grace, KEYS[5] status, KEYS[6] seen, KEYS[7] ver. The invariants
+/// the scripts keep: a user's <c>users</c> field is 0 exactly while the user is in <c>grace</c>; a user's
+/// <c>ver</c> field lives while the user is online, in grace or remembered in <c>seen</c>, and every
+/// change that is reported gets <c>max(ver + 1, Redis time in microseconds)</c>, so versions keep
+/// increasing after the field is forgotten.
 /// </remarks>
 internal static class RedisScripts
 {
     private const string Prelude = """
-        local function now_ms(clock)
-          if clock ~= '' then return tonumber(clock) end
+        -- The decision time: milliseconds (scores, timestamps) and microseconds (the version floor).
+        local function now(clock)
+          if clock ~= '' then
+            local ms = tonumber(clock)
+            return ms, ms * 1000
+          end
           local t = redis.call('TIME')
-          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+          local s, us = tonumber(t[1]), tonumber(t[2])
+          return s * 1000 + math.floor(us / 1000), s * 1000000 + us
+        end
+        local function now_ms(clock)
+          local ms = now(clock)
+          return ms
+        end
+        -- The user's next version: one more than the last, never below the clock's microseconds.
+        local function last_version(user)
+          return tonumber(redis.call('HGET', KEYS[7], user)) or 0
+        end
+        local function set_version(user, previous, us)
+          local v = math.max(previous + 1, us)
+          redis.call('HSET', KEYS[7], user, string.format('%.0f', v))
+          return v
+        end
+        local function next_version(user, us)
+          return set_version(user, last_version(user), us)
         end
         local function epoch(key)
           local e = redis.call('GET', key)
@@ -53,16 +77,19 @@ internal static class RedisScripts
 
     /// <summary>
     /// Connect. ARGV: member, ttlMs, clock, the epoch the node last synced with ('' when none).
-    /// Returns {1 when the user came online else 0}, plus the shard epoch when it differs from the node's.
+    /// Returns {1 when the user came online else 0, the user's new version (0 when none), the decision
+    /// time ms, the shard epoch when it differs from the node's else ''}.
     /// </summary>
     public const string Connect = Prelude + """
         local e = epoch(KEYS[3])
-        local r = 0
-        if redis.call('ZADD', KEYS[1], 'GT', now_ms(ARGV[3]) + tonumber(ARGV[2]), ARGV[1]) == 1 then
+        local ms, us = now(ARGV[3])
+        local r, v = 0, 0
+        if redis.call('ZADD', KEYS[1], 'GT', ms + tonumber(ARGV[2]), ARGV[1]) == 1 then
           r = count_connection(ARGV[1])
+          if r == 1 then v = next_version(user_of(ARGV[1]), us) end
         end
-        if e == ARGV[4] then return {r} end
-        return {r, e}
+        if e == ARGV[4] then e = '' end
+        return {r, v, ms, e}
         """;
 
     /// <summary>
@@ -70,7 +97,8 @@ internal static class RedisScripts
     /// ('' when none), then members. A missing member is registered again. It reports
     /// the user coming online only when the node's epoch is current: otherwise the shard lost its
     /// data (restart, FLUSHALL) and the connection never really went away, so the re-registration is silent.
-    /// Returns {shard epoch, then the 1-based positions (among the members) of those whose user came online, ascending}.
+    /// Returns {shard epoch, decision time ms, then per member whose user came online (ascending): its
+    /// 1-based position among the members, the user's new version}. Renewals do no version work.
     /// </summary>
     /// <remarks>
     /// Two variadic calls per slice instead of a ZADD per member (a call from Lua costs about a
@@ -82,8 +110,9 @@ internal static class RedisScripts
     public const string RefreshBatch = Prelude + """
         local e = epoch(KEYS[3])
         local silent = ARGV[3] ~= '' and ARGV[3] ~= e
-        local deadline = now_ms(ARGV[2]) + tonumber(ARGV[1])
-        local out = {e}
+        local ms, us = now(ARGV[2])
+        local deadline = ms + tonumber(ARGV[1])
+        local out = {e, ms}
         local added = {}
         for first = 4, #ARGV, 1000 do
           local last = math.min(first + 999, #ARGV)
@@ -107,7 +136,10 @@ internal static class RedisScripts
           redis.call('ZADD', KEYS[1], 'GT', unpack(args))
         end
         for _, i in ipairs(added) do
-          if count_connection(ARGV[i]) == 1 and not silent then out[#out + 1] = i - 3 end
+          if count_connection(ARGV[i]) == 1 and not silent then
+            out[#out + 1] = i - 3
+            out[#out + 1] = next_version(user_of(ARGV[i]), us)
+          end
         end
         return out
         """;
@@ -115,30 +147,33 @@ internal static class RedisScripts
     /// <summary>
     /// Disconnect. ARGV: member, userId, graceMs, clock. With a grace period the last connection's
     /// removal parks the user in <c>grace</c> (scored with the disconnect time) instead of taking them offline.
-    /// Returns {0} when nothing changed, {1} when the user went offline, {2, disconnect time ms} when a grace period started.
+    /// Returns {outcome, version, time ms}: {0, 0, 0} when nothing changed, {1, the user's new version,
+    /// disconnect time ms} when the user went offline, {2, 0, disconnect time ms} when a grace period started.
     /// </summary>
     public const string Disconnect = Prelude + """
         if redis.call('ZREM', KEYS[1], ARGV[1]) == 0
            or redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then
-          return {0}
+          return {0, 0, 0}
         end
-        local now = now_ms(ARGV[4])
+        local ms, us = now(ARGV[4])
         if tonumber(ARGV[3]) > 0 then
           redis.call('HSET', KEYS[2], ARGV[2], 0)
-          redis.call('ZADD', KEYS[4], now, ARGV[2])
-          return {2, now}
+          redis.call('ZADD', KEYS[4], ms, ARGV[2])
+          return {2, 0, ms}
         end
-        went_offline(ARGV[2], now)
-        return {1}
+        went_offline(ARGV[2], ms)
+        return {1, next_version(ARGV[2], us), ms}
         """;
 
     /// <summary>
     /// Sweep one shard. ARGV: limit (0 only probes), clock, graceMs, lastSeenRetentionMs.
     /// Takes expired leases first, then ended grace periods, oldest first (ZRANGEBYSCORE ... LIMIT),
-    /// so the cost is O(expired); then forgets up to <c>limit</c> last-seen times past the retention
-    /// (ZCOUNT + ZREMRANGEBYRANK, O(log n + pruned)).
+    /// so the cost is O(expired); then forgets up to <c>limit</c> last-seen times past the retention,
+    /// with their versions (ZCOUNT + ZRANGE, O(log n + pruned)).
     /// Returns {1 when more remain else 0, connections removed, entries processed,
-    /// then per user who went offline: userId, offline time ms, 'e' (expired) or 'd' (disconnected)}.
+    /// then per user who went offline: userId, offline time ms (the lease's end, or the user's last
+    /// decided change when later; or the disconnect that started the grace period), 'e' (expired) or
+    /// 'd' (disconnected), the user's new version}.
     /// </summary>
     public const string Sweep = Prelude + """
         -- Per expired member only the HINCRBY that decides the transition; the other writes go out in
@@ -149,13 +184,23 @@ internal static class RedisScripts
           end
         end
         local limit = tonumber(ARGV[1])
-        local now = now_ms(ARGV[2])
+        local now, us = now(ARGV[2])
         local out = {0, 0, 0}
         local gone, seen = {}, {}
         local function offline(user, at, reason)
+          local previous = last_version(user)
+          at = tonumber(at)
+          if reason == 'e' then
+            -- Never stamped before the user's last decided change (a status set after the lease ended):
+            -- a version is never below its decision time in microseconds, so previous / 1000 bounds
+            -- that time from above; now bounds it for a clock that stepped back.
+            local last = math.min(math.floor(previous / 1000), now)
+            if last > at then at = last end
+          end
           gone[#gone + 1] = user
           seen[#seen + 1] = at; seen[#seen + 1] = user
           out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = reason
+          out[#out + 1] = set_version(user, previous, us)
         end
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit + 1)
         local n = #expired / 2
@@ -187,7 +232,11 @@ internal static class RedisScripts
         if limit > 0 then
           local stale = redis.call('ZCOUNT', KEYS[6], '-inf', now - tonumber(ARGV[4]))
           if stale > limit then stale = limit end
-          if stale > 0 then redis.call('ZREMRANGEBYRANK', KEYS[6], 0, stale - 1) end
+          if stale > 0 then
+            local pruned = redis.call('ZRANGE', KEYS[6], 0, stale - 1)
+            bulk('ZREM', KEYS[6], pruned)
+            bulk('HDEL', KEYS[7], pruned)
+          end
         end
         return out
         """;
@@ -232,26 +281,28 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Sets an online user's status. ARGV: userId, status. A user with no live connection (offline,
+    /// Sets an online user's status. ARGV: userId, status, clock. A user with no live connection (offline,
     /// or inside the grace period) cannot set one; <c>available</c> is stored as no status at all.
-    /// Returns 1 when the status changed else 0.
+    /// Returns {outcome, version, time ms}: outcome 0 changed (with the user's new version and the
+    /// decision time), 1 unchanged, 2 not online (version and time 0) — the values of <see cref="StatusChange"/>.
     /// </summary>
-    public const string SetStatus = """
+    public const string SetStatus = Prelude + """
         local count = redis.call('HGET', KEYS[2], ARGV[1])
-        if not count or tonumber(count) <= 0 then return 0 end
-        if (redis.call('HGET', KEYS[5], ARGV[1]) or 'available') == ARGV[2] then return 0 end
+        if not count or tonumber(count) <= 0 then return {2, 0, 0} end
+        if (redis.call('HGET', KEYS[5], ARGV[1]) or 'available') == ARGV[2] then return {1, 0, 0} end
         if ARGV[2] == 'available' then
           redis.call('HDEL', KEYS[5], ARGV[1])
         else
           redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
         end
-        return 1
+        local ms, us = now(ARGV[3])
+        return {0, next_version(ARGV[1], us), ms}
         """;
 
     /// <summary>
     /// Reads the presence of users in one shard. ARGV: clock, lastSeenRetentionMs, then userIds.
     /// Returns per user: connection count (-1 when offline), status ('' when none), last seen ms
-    /// ('' when online, unknown or past the retention).
+    /// ('' when online, unknown or past the retention), version (0 when none).
     /// </summary>
     public const string GetPresence = Prelude + """
         local cutoff = now_ms(ARGV[1]) - tonumber(ARGV[2])
@@ -270,6 +321,7 @@ internal static class RedisScripts
             out[#out + 1] = ''
             out[#out + 1] = seen or ''
           end
+          out[#out + 1] = tonumber(redis.call('HGET', KEYS[7], user)) or 0
         end
         return out
         """;
