@@ -21,6 +21,10 @@ internal static partial class Log
         Message = "Sending {Count} heartbeats to Redis presence shard {Shard} failed.")]
     public static partial void HeartbeatFlushFailed(ILogger logger, int count, int shard, Exception exception);
 
+    [LoggerMessage(EventId = 2006, EventName = "HeartbeatsLate", Level = LogLevel.Warning,
+        Message = "Heartbeats reached Redis {DelayMilliseconds} ms after they were sent ({Count} in one call); a lease lasts {TtlMilliseconds} ms, so live connections may expire. Redis or this node is overloaded: see the presence.heartbeat.delay histogram.")]
+    public static partial void HeartbeatsLate(ILogger logger, long delayMilliseconds, int count, long ttlMilliseconds);
+
     [LoggerMessage(EventId = 2005, EventName = "ShardSweepFailed", Level = LogLevel.Warning,
         Message = "Sweeping some Redis presence shards failed; the others were swept and they are retried on the next sweep.")]
     public static partial void ShardSweepFailed(ILogger logger, Exception exception);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -24,6 +25,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly DataLossRecovery _recovery;
     private readonly HeartbeatBatcher _heartbeats;
+    private readonly HeartbeatLateness _lateness;
     private readonly ShardSweeper _sweeper;
 
     /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
@@ -35,13 +37,15 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     /// </param>
     /// <param name="timeProvider">Only measures how long ago a local connection was seen; leases and transitions use Redis time.</param>
     /// <param name="logger">Logs data-loss recovery and background failures.</param>
+    /// <param name="meterFactory">Creates the meter of the heartbeat-delay histogram; <see langword="null"/> for a private meter.</param>
     public RedisPresenceStore(
         Func<Task<IConnectionMultiplexer>> connect,
         bool ownsConnection,
         RedisPresenceStoreOptions options,
         PresenceOptions presenceOptions,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(connect);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -52,8 +56,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         _connection = new RedisConnection(connect, ownsConnection, options.KeyPrefix);
         var context = new RedisStoreContext(_connection, _keys, _settings, _clock, timeProvider, logger);
         _recovery = new DataLossRecovery(context, DisconnectAsync);
-        var sender = new HeartbeatSender(context, _recovery);
-        _heartbeats = new HeartbeatBatcher(options.ExpiryShards, options.ExpiryShards * options.HeartbeatBatchSize, sender.SendAsync);
+        _lateness = new HeartbeatLateness(meterFactory, logger, _settings);
+        var sender = new HeartbeatSender(context, _recovery, _lateness);
+        _heartbeats = new HeartbeatBatcher(options.ExpiryShards, sender.SendAsync);
         _sweeper = new ShardSweeper(context);
     }
 
@@ -262,6 +267,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         // Recovery first: its restores still need the connection.
         await _recovery.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _lateness.Dispose();
     }
 
     /// <summary>Checks every shard in use for lost data now (the periodic check, run on demand by tests).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,7 +44,7 @@ internal static class RedisConnectionFactory
         var presenceOptions = services.GetRequiredService<IOptions<PresenceOptions>>().Value;
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<RedisPresenceStore>() ?? (ILogger)NullLogger.Instance;
-        return new RedisPresenceStore(connect, ownsConnection, options, presenceOptions, timeProvider, logger);
+        return new RedisPresenceStore(connect, ownsConnection, options, presenceOptions, timeProvider, logger, services.GetService<IMeterFactory>());
     }
 
     public static Func<Task<IConnectionMultiplexer>> CreateConnector(RedisPresenceStoreOptions options, IServiceProvider? services, out bool ownsConnection)

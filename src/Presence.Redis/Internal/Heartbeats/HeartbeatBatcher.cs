@@ -3,7 +3,9 @@ namespace Presence.Redis.Internal;
 /// <summary>
 /// Coalesces heartbeats: whatever queues while a flush is in flight goes out in the next flush,
 /// grouped by shard. Redis work then grows with the number of nodes and flushes, not with pings.
-/// One flush runs at a time per node.
+/// One flush runs at a time per node, and it sends its whole backlog at once (every shard's calls
+/// in flight together), so a backlog costs one round trip, not one per slice: a flush that waited
+/// for slices in turn fell further behind the longer it ran.
 /// </summary>
 /// <remarks>
 /// The flush takes the whole queue by swapping two lists, so callers never wait on the lock while
@@ -17,16 +19,13 @@ internal sealed class HeartbeatBatcher
     private readonly Lock _gate = new();
     private readonly Func<int, List<PendingRefresh>, Task> _sendShard;
     private readonly List<PendingRefresh>[] _byShard;
-    private readonly int _maxPerFlush;
     private bool _flushing;
 
     /// <param name="shardCount">The number of shards.</param>
-    /// <param name="maxPerFlush">The most heartbeats taken into one flush.</param>
-    /// <param name="sendShard">Sends one shard's heartbeats and completes every one of them; never throws.</param>
-    public HeartbeatBatcher(int shardCount, int maxPerFlush, Func<int, List<PendingRefresh>, Task> sendShard)
+    /// <param name="sendShard">Sends one shard's heartbeats (in calls of the batch size, all in flight together) and completes every one of them; never throws.</param>
+    public HeartbeatBatcher(int shardCount, Func<int, List<PendingRefresh>, Task> sendShard)
     {
         _sendShard = sendShard;
-        _maxPerFlush = maxPerFlush;
         _byShard = new List<PendingRefresh>[shardCount];
         for (var i = 0; i < shardCount; i++)
         {
@@ -72,37 +71,33 @@ internal sealed class HeartbeatBatcher
                 _queue = _spare;
             }
 
-            for (var first = 0; first < batch.Count; first += _maxPerFlush)
+            foreach (var request in batch)
             {
-                var last = Math.Min(batch.Count, first + _maxPerFlush);
-                for (var i = first; i < last; i++)
-                {
-                    _byShard[batch[i].Shard].Add(batch[i]);
-                }
+                _byShard[request.Shard].Add(request);
+            }
 
-                tasks.Clear();
-                for (var shard = 0; shard < _byShard.Length; shard++)
+            tasks.Clear();
+            for (var shard = 0; shard < _byShard.Length; shard++)
+            {
+                if (_byShard[shard].Count > 0)
                 {
-                    if (_byShard[shard].Count > 0)
-                    {
-                        tasks.Add(_sendShard(shard, _byShard[shard]));
-                    }
+                    tasks.Add(_sendShard(shard, _byShard[shard]));
                 }
+            }
 
-                try
-                {
-                    await Task.WhenAll(tasks).ConfigureAwait(false);
-                }
+            try
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
 #pragma warning disable CA1031 // sendShard completes its callers itself; the loop must survive to serve the next heartbeats.
-                catch (Exception)
+            catch (Exception)
 #pragma warning restore CA1031
-                {
-                }
+            {
+            }
 
-                foreach (var list in _byShard)
-                {
-                    list.Clear();
-                }
+            foreach (var list in _byShard)
+            {
+                list.Clear();
             }
 
             batch.Clear();

@@ -17,11 +17,13 @@ internal sealed class HeartbeatSender
     private readonly RedisServerClock _clock;
     private readonly DataLossRecovery _recovery;
     private readonly ILogger _logger;
+    private readonly HeartbeatLateness _lateness;
 
-    public HeartbeatSender(RedisStoreContext context, DataLossRecovery recovery)
+    public HeartbeatSender(RedisStoreContext context, DataLossRecovery recovery, HeartbeatLateness lateness)
     {
         (_connection, _keys, _settings, _clock, _, _logger) = context;
         _recovery = recovery;
+        _lateness = lateness;
     }
 
     /// <summary>Sends <paramref name="requests"/> (all of <paramref name="shard"/>) and completes each one; never throws.</summary>
@@ -63,7 +65,9 @@ internal sealed class HeartbeatSender
         {
             try
             {
-                Complete(shard, requests, start, count, RefreshBatchReply.Read(await call.ConfigureAwait(false)));
+                var reply = RefreshBatchReply.Read(await call.ConfigureAwait(false));
+                _lateness.Observe(requests[start].QueuedAt, count);
+                Complete(shard, requests, start, count, reply);
             }
 #pragma warning disable CA1031 // As above: the error goes to the callers.
             catch (Exception exception)

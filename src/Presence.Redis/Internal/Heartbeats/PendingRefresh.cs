@@ -22,6 +22,9 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceTransition>
 
     public RedisValue Member { get; private set; }
 
+    /// <summary>When the heartbeat was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), to measure how late it reaches Redis.</summary>
+    public long QueuedAt { get; private set; }
+
     public short Version => _core.Version;
 
     public static PendingRefresh Rent(int shard, RedisValue member)
@@ -37,6 +40,7 @@ internal sealed class PendingRefresh : IValueTaskSource<PresenceTransition>
 
         item.Shard = shard;
         item.Member = member;
+        item.QueuedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         return item;
     }
 
