@@ -17,6 +17,9 @@ public static class DemoApplication
     /// <summary>The configuration key that picks the store: <see cref="InMemoryStore"/> (default) or <see cref="RedisStore"/>.</summary>
     public const string StoreKey = "Presence:Store";
 
+    /// <summary>The configuration key of the key that signs and validates the demo's JWTs (<c>Demo__SigningKey</c> in the environment).</summary>
+    public const string SigningKeyKey = "Demo:SigningKey";
+
     /// <summary>One node, no Redis.</summary>
     public const string InMemoryStore = "InMemory";
 

@@ -36,9 +36,12 @@ internal sealed class TestApp : IAsyncDisposable
     /// appsettings.json sets a 5 s offline grace period; tests get none unless they set one, so an
     /// offline event follows a disconnect at once.
     /// </summary>
-    public static Task<TestApp> StartDemoAsync(IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
+    /// <param name="settings">Configuration on top of the demo's.</param>
+    /// <param name="timeProvider">The clock, when not the system's.</param>
+    /// <param name="environment">The host environment; Development (where the dev token endpoint exists) unless a test says otherwise.</param>
+    public static Task<TestApp> StartDemoAsync(IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null, string environment = "Development")
     {
-        var builder = DemoApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"], RepoPaths.DemoContentRoot);
+        var builder = DemoApplication.CreateBuilder(["--urls", "http://127.0.0.1:0", "--environment", environment], RepoPaths.DemoContentRoot);
         var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
         merged.TryAdd("Presence:OfflineGracePeriod", "00:00:00");
         builder.Configuration.AddInMemoryCollection(merged);
