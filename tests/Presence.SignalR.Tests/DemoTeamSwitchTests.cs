@@ -13,11 +13,13 @@ public sealed class DemoTeamSwitchTests : DemoAppTests
     [Fact]
     public async Task Connecting_with_another_team_while_online_in_the_old_one_is_refused_with_a_clear_error()
     {
+        // A token for blue minted while alice was offline, used once she is online in red.
+        var blueToken = await App.IssueTokenAsync("alice", "blue");
         await using var bob = await App.ConnectDemoAsync("bob", "red");
         await using var alice = await App.ConnectDemoAsync("alice", "red");
         await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
 
-        await using var aliceInBlue = App.CreateDemoClient(await App.IssueTokenAsync("alice", "blue"), "alice");
+        await using var aliceInBlue = App.CreateDemoClient(blueToken, "alice");
         await aliceInBlue.Connection.StartAsync();
         var error = await aliceInBlue.WaitClosedAsync();
 

@@ -12,6 +12,7 @@ namespace Presence.SignalR.Internal;
 internal sealed class PresenceHubCommands(
     IPresenceTracker tracker,
     ISubscriptionAuthorizer authorizer,
+    IInterestResolver interestResolver,
     IOptions<PresenceSignalROptions> options,
     TimeProvider timeProvider,
     ILogger<PresenceHubCommands> logger)
@@ -81,6 +82,13 @@ internal sealed class PresenceHubCommands(
             ? []
             : await authorizer.AuthorizeAsync(userId, requested, CancellationToken.None).ConfigureAwait(false);
 
+        // A user the viewer already sees is one whose audience already holds this connection (the resolver's
+        // visibility and audience agree, as bulk-online relies on): joining the watch group too would deliver
+        // each event twice, so only users outside the audience get a watch group.
+        var heard = authorized.Count == 0
+            ? PresenceVisibility.Nobody
+            : await interestResolver.GetVisibleUsersAsync(userId, CancellationToken.None).ConfigureAwait(false);
+
         await connection.WatchGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -95,7 +103,13 @@ internal sealed class PresenceHubCommands(
 
             // Recorded before joining, so an unsubscribe after a partial failure still leaves every group joined.
             connection.Watched.UnionWith(added);
-            await Task.WhenAll(added.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceWatchGroups.For(id), CancellationToken.None)))
+            var toJoin = new HashSet<string>(heard.IsEveryone ? [] : added, StringComparer.Ordinal);
+            if (toJoin.Count > 0)
+            {
+                toJoin.ExceptWith(heard.UserIds);
+            }
+
+            await Task.WhenAll(toJoin.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None)))
                 .ConfigureAwait(false);
             Log.Subscribed(logger, connection.ConnectionId, userId, authorized.Count, requested.Count);
         }
@@ -131,7 +145,7 @@ internal sealed class PresenceHubCommands(
         try
         {
             var removed = requested.Where(connection.Watched.Remove).ToList();
-            await Task.WhenAll(removed.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceWatchGroups.For(id), CancellationToken.None)))
+            await Task.WhenAll(removed.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None)))
                 .ConfigureAwait(false);
         }
         finally
