@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Presence.SignalR.Tests.Hubs;
 using Presence.SignalR.Tests.Infrastructure;
 using Xunit;
@@ -155,6 +157,39 @@ public sealed class HubFilterTests
         await Assert.ThrowsAnyAsync<Exception>(() => anonymous.Connection.StartAsync());
 
         Assert.Equal(HubConnectionState.Disconnected, anonymous.Connection.State);
+    }
+
+    [Fact]
+    public async Task A_host_hub_with_RequirePresenceUser_refuses_anonymous_clients_with_401_and_logs_no_error()
+    {
+        await using var app = await TestApp.StartHostAsync(
+            builder =>
+            {
+                builder.Logging.AddFakeLogging();
+                builder.Services.AddPresence().AddInterestResolver((_, _, _) => ValueTask.FromResult<IEnumerable<string>>(s_everyone));
+                builder.Services.AddSignalR().AddPresence<ChatHub>();
+            },
+            app => app.MapHub<ChatHub>(ChatPath).RequirePresenceUser());
+        await using var anonymous = app.CreateHostClient(ChatPath, userId: null);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.Connection.StartAsync());
+        await using var bob = await app.ConnectHostAsync(ChatPath, "bob");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Equal(["bob"], bob.BulkOnline);
+        Assert.Equal("hi", await bob.Connection.InvokeAsync<string>("Echo", "hi"));
+        Assert.DoesNotContain(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task Ignored_anonymous_connections_are_not_refused_at_negotiate()
+    {
+        await using var app = await StartReadyHubAsync(ignoreAnonymous: true);
+        await using var anonymous = app.CreateHostClient(PresencePath, userId: null);
+
+        await anonymous.Connection.StartAsync();
+
+        Assert.Equal(HubConnectionState.Connected, anonymous.Connection.State);
     }
 
     [Fact]
