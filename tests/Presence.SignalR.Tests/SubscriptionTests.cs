@@ -88,6 +88,29 @@ public sealed class SubscriptionTests : DemoAppTests
     }
 
     [Fact]
+    public async Task Subscribing_again_after_the_watched_user_joined_the_viewers_team_stops_duplicates()
+    {
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await bob.SubscribeAsync("alice");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
+
+        var reply = await bob.SubscribeAsync("alice");
+        await alice.SetStatusAsync("away");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
+
+        var heard = new List<ReceivedMessage>();
+        ReceivedMessage message;
+        while ((message = await bob.NextAsync()).UserId != "carol")
+        {
+            heard.Add(message);
+        }
+
+        Assert.Equal(["alice"], Online(reply));
+        Assert.Single(heard, m => m.Method == PresenceHubMethods.Status);
+    }
+
+    [Fact]
     public async Task A_subscriber_who_leaves_the_audience_keeps_hearing_through_the_subscription()
     {
         await using var alice = await App.ConnectDemoAsync("alice", "red");

@@ -101,15 +101,22 @@ internal sealed class PresenceHubCommands(
                     + $"({nameof(PresenceSignalROptions)}.{nameof(PresenceSignalROptions.MaxSubscriptionSize)}). Unsubscribe from some first. Nothing changed.");
             }
 
-            // Recorded before joining, so an unsubscribe after a partial failure still leaves every group joined.
             connection.Watched.UnionWith(added);
-            var toJoin = new HashSet<string>(heard.IsEveryone ? [] : added, StringComparer.Ordinal);
-            if (toJoin.Count > 0)
+
+            // Every authorized id of the call is brought in line with the resolver's answer now, so
+            // subscribing again after that answer changed fixes the connection's watch groups.
+            var outside = new HashSet<string>(heard.IsEveryone ? [] : authorized, StringComparer.Ordinal);
+            if (outside.Count > 0)
             {
-                toJoin.ExceptWith(heard.UserIds);
+                outside.ExceptWith(heard.UserIds);
             }
 
-            await Task.WhenAll(toJoin.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None)))
+            // Recorded before joining, so an unsubscribe after a partial failure still leaves every group joined.
+            var join = authorized.Where(id => outside.Contains(id) && connection.WatchGroups.Add(id)).ToList();
+            var leave = authorized.Where(id => !outside.Contains(id) && connection.WatchGroups.Remove(id)).ToList();
+            await Task.WhenAll(
+                    join.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None))
+                        .Concat(leave.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None))))
                 .ConfigureAwait(false);
             Log.Subscribed(logger, connection.ConnectionId, userId, authorized.Count, requested.Count);
         }
@@ -144,7 +151,7 @@ internal sealed class PresenceHubCommands(
         await connection.WatchGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            var removed = requested.Where(connection.Watched.Remove).ToList();
+            var removed = requested.Where(id => connection.Watched.Remove(id) && connection.WatchGroups.Remove(id)).ToList();
             await Task.WhenAll(removed.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None)))
                 .ConfigureAwait(false);
         }
