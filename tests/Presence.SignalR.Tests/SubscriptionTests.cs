@@ -75,12 +75,7 @@ public sealed class SubscriptionTests : DemoAppTests
         await alice.StartAsync();
         await using var carol = await App.ConnectDemoAsync("carol", "red");
 
-        var heard = new List<ReceivedMessage>();
-        ReceivedMessage message;
-        while ((message = await bob.NextAsync()).UserId != "carol")
-        {
-            heard.Add(message);
-        }
+        var heard = await bob.ReceiveUntilAsync("carol");
 
         Assert.Equal(
             [PresenceHubMethods.Status, PresenceHubMethods.Offline, PresenceHubMethods.Online],
@@ -99,12 +94,7 @@ public sealed class SubscriptionTests : DemoAppTests
         await alice.SetStatusAsync("away");
         await using var carol = await App.ConnectDemoAsync("carol", "red");
 
-        var heard = new List<ReceivedMessage>();
-        ReceivedMessage message;
-        while ((message = await bob.NextAsync()).UserId != "carol")
-        {
-            heard.Add(message);
-        }
+        var heard = await bob.ReceiveUntilAsync("carol");
 
         Assert.Equal(["alice"], Online(reply));
         Assert.Single(heard, m => m.Method == PresenceHubMethods.Status);
