@@ -160,7 +160,8 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         var target = new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // The clients sign in at /api/dev/token, which the demo maps only in Development.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Presence__HeartbeatInterval"] = options.PingInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Presence__ConnectionTtl"] = options.EffectiveTtl.ToString("c", CultureInfo.InvariantCulture),

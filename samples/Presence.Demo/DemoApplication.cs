@@ -11,11 +11,17 @@ public static class DemoApplication
     /// <summary>The address the demo listens on when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
+    /// <summary>The dev sign-in endpoint's path; mapped only in Development.</summary>
+    public const string DevTokenPath = "/api/dev/token";
+
     /// <summary>The hub's path.</summary>
     public const string HubPath = "/hubs/presence";
 
     /// <summary>The configuration key that picks the store: <see cref="InMemoryStore"/> (default) or <see cref="RedisStore"/>.</summary>
     public const string StoreKey = "Presence:Store";
+
+    /// <summary>The configuration key of the key that signs and validates the demo's JWTs (<c>Demo__SigningKey</c> in the environment).</summary>
+    public const string SigningKeyKey = "Demo:SigningKey";
 
     /// <summary>One node, no Redis.</summary>
     public const string InMemoryStore = "InMemory";
@@ -23,7 +29,10 @@ public static class DemoApplication
     /// <summary>Several nodes sharing the Redis named by the <c>Redis</c> connection string.</summary>
     public const string RedisStore = "Redis";
 
-    /// <summary>Creates the builder with every demo service registered; callers may still add or replace services.</summary>
+    /// <summary>
+    /// Creates the builder with every demo service registered; callers may still add or replace services.
+    /// Outside Development it throws unless <see cref="SigningKeyKey"/> names a key of the app's own.
+    /// </summary>
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Presence:ConnectionTtl=00:00:03</c>, ...).</param>
     /// <param name="contentRoot">The content root; by default the directory of the app's binaries (which holds <c>wwwroot</c>).</param>
     /// <returns>The builder.</returns>
@@ -43,12 +52,19 @@ public static class DemoApplication
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Outside Development, the public dev key stops the app here, naming the setting to change.
+        var signingKey = new DemoSigningKey(DevTokens.SigningKeyFor(builder.Environment, configuration[SigningKeyKey]));
+        builder.Services.AddSingleton(signingKey);
+
         builder.Services.AddProblemDetails();
+
+        // A malformed body is the client's mistake: 400 problem details in every environment (Development would throw).
+        builder.Services.Configure<RouteHandlerOptions>(static o => o.ThrowOnBadRequest = false);
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {
-                options.TokenValidationParameters = DevTokens.ValidationParameters();
+                options.TokenValidationParameters = DevTokens.ValidationParameters(signingKey.Key);
                 options.Events = new JwtBearerEvents
                 {
                     // Browsers cannot set headers on WebSockets: the SignalR client sends the token in the query string.
@@ -113,7 +129,7 @@ public static class DemoApplication
         }
     }
 
-    /// <summary>Builds the app and maps the page, the dev token endpoint, the config endpoint and the hub.</summary>
+    /// <summary>Builds the app and maps the page, the config endpoint, the hub and, in Development only, the dev token endpoint.</summary>
     /// <param name="builder">The builder from <see cref="CreateBuilder"/>.</param>
     /// <returns>The app, ready to run.</returns>
     public static WebApplication Build(WebApplicationBuilder builder)
@@ -128,16 +144,17 @@ public static class DemoApplication
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapPost("/api/dev/token", IssueToken);
         app.MapGet("/api/presence/config", (IOptions<PresenceOptions> options) =>
             new PresenceClientConfig((long)options.Value.HeartbeatInterval.TotalMilliseconds));
         app.MapDemoPresenceEndpoints();
         app.MapHealthChecks("/healthz");
         app.MapPresenceHub(HubPath);
 
-        // Anyone may ask about anyone here, so it exists only in Development (the scale-out tests read the store through it).
+        // Development only: the sign-in mints a token for any user with the public dev key, and the
+        // store endpoint lets anyone ask about anyone (the scale-out tests read the store through it).
         if (app.Environment.IsDevelopment())
         {
+            app.MapPost(DevTokenPath, IssueTokenAsync);
             app.MapGet("/api/presence/users/{userId}", GetUserPresenceAsync);
         }
 
@@ -166,7 +183,8 @@ public static class DemoApplication
         }
     }
 
-    private static IResult IssueToken(DevTokenRequest? request, TimeProvider timeProvider)
+    private static async Task<IResult> IssueTokenAsync(
+        DevTokenRequest? request, DemoSigningKey signingKey, ITeamDirectory teams, IPresenceTracker tracker, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var userId = request?.UserId;
@@ -186,6 +204,12 @@ public static class DemoApplication
             return Results.ValidationProblem(errors, detail: "The sign-in request is invalid.");
         }
 
-        return Results.Ok(new DevTokenResponse(DevTokens.Issue(userId!, team, timeProvider.GetUtcNow())));
+        // The hub refuses such a connection anyway; refusing here lets the page say why before it connects.
+        if (await TeamSwitch.RefusalAsync(teams, tracker, userId!, team, cancellationToken) is { } refusal)
+        {
+            return Results.Problem(refusal, statusCode: StatusCodes.Status409Conflict, title: "The user is online in another team.");
+        }
+
+        return Results.Ok(new DevTokenResponse(DevTokens.Issue(signingKey.Key, userId!, team, timeProvider.GetUtcNow())));
     }
 }

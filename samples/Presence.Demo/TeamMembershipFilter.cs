@@ -4,9 +4,10 @@ namespace Presence.Demo;
 
 /// <summary>
 /// Puts each authenticated connection in its team's group (from the token's <c>team</c> claim)
-/// before presence registers it, so it hears its team's changes from its first moment.
+/// before presence registers it, so it hears its team's changes from its first moment. A connection
+/// whose token names another team than the one its user is online in is refused (<see cref="TeamSwitch"/>).
 /// </summary>
-internal sealed class TeamMembershipFilter(ITeamDirectory teams) : IHubFilter
+internal sealed class TeamMembershipFilter(ITeamDirectory teams, IPresenceTracker tracker) : IHubFilter
 {
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -14,6 +15,11 @@ internal sealed class TeamMembershipFilter(ITeamDirectory teams) : IHubFilter
         var team = context.Context.User?.FindFirst(DevTokens.TeamClaim)?.Value;
         if (userId is not null && team is not null && PresenceId.IsValid(userId) && PresenceId.IsValid(team))
         {
+            if (await TeamSwitch.RefusalAsync(teams, tracker, userId, team, CancellationToken.None) is { } refusal)
+            {
+                throw new HubException(refusal);
+            }
+
             await teams.JoinAsync(userId, team);
             await context.Hub.Groups.AddToGroupAsync(context.Context.ConnectionId, TeamGroups.For(team));
         }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Presence.SignalR;
 using Presence.SignalR.Internal;
 
@@ -8,7 +10,12 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the ready-made presence hub.</summary>
 public static class PresenceEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <see cref="PresenceHub"/> at <paramref name="pattern"/> (for example <c>"/hubs/presence"</c>).</summary>
+    /// <summary>
+    /// Maps <see cref="PresenceHub"/> at <paramref name="pattern"/> (for example <c>"/hubs/presence"</c>).
+    /// Unless <see cref="PresenceSignalROptions.IgnoreAnonymousConnections"/> is set, a client without a
+    /// user identifier is refused with HTTP 401 at negotiate (see
+    /// <see cref="PresenceEndpointConventionBuilderExtensions.RequirePresenceUser{TBuilder}"/>).
+    /// </summary>
     /// <param name="endpoints">The app.</param>
     /// <param name="pattern">The route pattern.</param>
     /// <param name="configure">Sets the connection options (transports, authorization data, ...).</param>
@@ -27,6 +34,8 @@ public static class PresenceEndpointRouteBuilderExtensions
                 "MapPresenceHub needs presence attached to SignalR: call services.AddSignalR().AddPresence() when configuring services.");
         }
 
-        return configure is null ? endpoints.MapHub<PresenceHub>(pattern) : endpoints.MapHub<PresenceHub>(pattern, configure);
+        var hub = configure is null ? endpoints.MapHub<PresenceHub>(pattern) : endpoints.MapHub<PresenceHub>(pattern, configure);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<PresenceSignalROptions>>().Value;
+        return options.IgnoreAnonymousConnections ? hub : hub.RequirePresenceUser();
     }
 }

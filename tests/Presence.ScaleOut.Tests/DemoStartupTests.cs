@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Presence.ScaleOut.Tests;
 
-/// <summary>A demo node with a wrong store setting refuses to start and says what to fix.</summary>
+/// <summary>A demo node with a wrong store setting, or the public dev key outside Development, refuses to start and says what to fix.</summary>
 [Collection(ScaleOutCollection.Name)]
 public sealed class DemoStartupTests
 {
@@ -18,5 +18,21 @@ public sealed class DemoStartupTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(expected, node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_production_with_the_public_dev_signing_key_the_node_refuses_to_start_naming_the_setting()
+    {
+        await using var node = new DemoNode("production", "127.0.0.1:1", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Presence__Store"] = "InMemory",
+        });
+
+        var exitCode = await node.RunUntilExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Demo:SigningKey", node.Output, StringComparison.Ordinal);
+        Assert.Contains("Demo__SigningKey", node.Output, StringComparison.Ordinal);
     }
 }

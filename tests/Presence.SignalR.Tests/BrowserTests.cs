@@ -79,6 +79,21 @@ public sealed class BrowserTests : IAsyncLifetime
             && d.FindElement(By.CssSelector("#offline li[data-user-id='bob'] .last-seen")).Text == "last seen just now");
     }
 
+    [Fact]
+    public void The_javascript_client_start_rejects_without_a_token()
+    {
+        using var page = StartBrowser("anonymous");
+
+        var outcome = (string?)((IJavaScriptExecutor)page).ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/presence").build();
+            connection.start().then(() => done("started: " + connection.state), (error) => done("rejected: " + error));
+            """);
+
+        Assert.StartsWith("rejected: ", outcome, StringComparison.Ordinal);
+        Assert.Contains("401", outcome, StringComparison.Ordinal);
+    }
+
     private ChromeDriver StartBrowser(string name)
     {
         var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");

@@ -1,8 +1,11 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Presence.SignalR.Tests.Hubs;
 using Presence.SignalR.Tests.Infrastructure;
 using Xunit;
@@ -127,15 +130,86 @@ public sealed class HubFilterTests
     }
 
     [Fact]
-    public async Task The_ready_hub_refuses_anonymous_connections_by_default()
+    public async Task The_ready_hub_refuses_anonymous_connections_at_negotiate_with_401()
     {
         await using var app = await StartReadyHubAsync(ignoreAnonymous: false);
         await using var anonymous = app.CreateHostClient(PresencePath, userId: null);
 
-        await anonymous.Connection.StartAsync();
-        var error = await anonymous.WaitClosedAsync();
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.Connection.StartAsync());
 
-        Assert.Contains("requires an authenticated user", error?.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Equal(HubConnectionState.Disconnected, anonymous.Connection.State);
+        Assert.Equal(new PresenceCounts(0, 0), await app.Store.GetCountsAsync());
+    }
+
+    [Fact]
+    public async Task The_ready_hub_refuses_anonymous_websockets_without_negotiate_too()
+    {
+        await using var app = await StartReadyHubAsync(ignoreAnonymous: false);
+        await using var anonymous = new PresenceTestClient(
+            new HubConnectionBuilder().WithUrl(new Uri(app.BaseUrl, PresencePath), o =>
+            {
+                o.SkipNegotiation = true;
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            }).Build(),
+            userId: null);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => anonymous.Connection.StartAsync());
+
+        Assert.Equal(HubConnectionState.Disconnected, anonymous.Connection.State);
+    }
+
+    [Fact]
+    public async Task A_host_hub_with_RequirePresenceUser_refuses_anonymous_clients_with_401_and_logs_no_error()
+    {
+        await using var app = await TestApp.StartHostAsync(
+            builder =>
+            {
+                builder.Logging.AddFakeLogging();
+                builder.Services.AddPresence().AddInterestResolver((_, _, _) => ValueTask.FromResult<IEnumerable<string>>(s_everyone));
+                builder.Services.AddSignalR().AddPresence<ChatHub>();
+            },
+            app => app.MapHub<ChatHub>(ChatPath).RequirePresenceUser());
+        await using var anonymous = app.CreateHostClient(ChatPath, userId: null);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.Connection.StartAsync());
+        await using var bob = await app.ConnectHostAsync(ChatPath, "bob");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Equal(["bob"], bob.BulkOnline);
+        Assert.Equal("hi", await bob.Connection.InvokeAsync<string>("Echo", "hi"));
+        Assert.DoesNotContain(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task Ignored_anonymous_connections_are_not_refused_at_negotiate()
+    {
+        await using var app = await StartReadyHubAsync(ignoreAnonymous: true);
+        await using var anonymous = app.CreateHostClient(PresencePath, userId: null);
+
+        await anonymous.Connection.StartAsync();
+
+        Assert.Equal(HubConnectionState.Connected, anonymous.Connection.State);
+    }
+
+    [Fact]
+    public async Task Ignored_anonymous_connections_hear_nothing_when_everyone_sees_everyone()
+    {
+        await using var app = await StartReadyHubAsync(ignoreAnonymous: true);
+        await using var anonymous = app.CreateHostClient(PresencePath, userId: null);
+        await anonymous.Connection.StartAsync();
+        await using var bob = await app.ConnectHostAsync(PresencePath, "bob");
+
+        await using var alice = await app.ConnectHostAsync(PresencePath, "alice");
+        await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
+        await alice.SetStatusAsync("away");
+        await bob.ExpectAsync(PresenceHubMethods.Status, "alice");
+        await alice.Connection.StopAsync();
+        await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
+
+        // The ping's reply is written after every event above, so anything sent to the anonymous connection has arrived.
+        await anonymous.PingAsync();
+        Assert.False(anonymous.TryPeekPending(out var heard), $"the anonymous connection heard {heard}");
     }
 
     [Fact]

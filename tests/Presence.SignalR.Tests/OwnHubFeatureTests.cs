@@ -81,6 +81,22 @@ public sealed class OwnHubFeatureTests
     }
 
     [Fact]
+    public async Task A_subscriber_in_a_user_audience_hears_each_event_once()
+    {
+        await using var app = await StartAsync();
+        await using var bob = await app.ConnectHostAsync(ChatPath, "bob");
+        await using var carol = await app.ConnectHostAsync(ChatPath, "carol");
+        await bob.ExpectAsync(PresenceHubMethods.Online, "carol");
+        await bob.SubscribeAsync("carol");
+
+        await carol.SetStatusAsync("busy");
+        await using var sentinel = await app.ConnectHostAsync(ChatPath, "sentinel");
+
+        Assert.Equal("busy", (await bob.ExpectAsync(PresenceHubMethods.Status, "carol")).Status);
+        await bob.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "sentinel");
+    }
+
+    [Fact]
     public async Task An_ignored_anonymous_connection_cannot_subscribe_and_its_status_reports_false()
     {
         await using var app = await StartAsync();

@@ -63,7 +63,7 @@ public sealed class SubscriptionTests : DemoAppTests
     }
 
     [Fact]
-    public async Task A_subscriber_in_the_audience_too_may_hear_an_event_twice_but_always_with_the_same_payload()
+    public async Task A_subscriber_in_the_audience_too_hears_each_event_exactly_once()
     {
         await using var bob = await App.ConnectDemoAsync("bob", "red");
         await using var alice = await App.ConnectDemoAsync("alice", "red");
@@ -71,18 +71,48 @@ public sealed class SubscriptionTests : DemoAppTests
         await bob.SubscribeAsync("alice");
 
         await alice.SetStatusAsync("away");
+        await alice.Connection.StopAsync();
+        await alice.StartAsync();
         await using var carol = await App.ConnectDemoAsync("carol", "red");
 
-        var heard = new List<ReceivedMessage>();
-        ReceivedMessage message;
-        while ((message = await bob.NextAsync()).UserId != "carol")
-        {
-            heard.Add(message);
-        }
+        var heard = await bob.ReceiveUntilAsync("carol");
 
-        Assert.InRange(heard.Count, 1, 2);
-        Assert.All(heard, m => Assert.Equal(PresenceHubMethods.Status, m.Method));
-        Assert.Single(heard.Select(m => m.Payload.GetRawText()).Distinct());
+        Assert.Equal(
+            [PresenceHubMethods.Status, PresenceHubMethods.Offline, PresenceHubMethods.Online],
+            heard.Select(m => m.Method));
+    }
+
+    [Fact]
+    public async Task Subscribing_again_after_the_watched_user_joined_the_viewers_team_stops_duplicates()
+    {
+        await using var bob = await App.ConnectDemoAsync("bob", "red");
+        await bob.SubscribeAsync("alice");
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
+
+        var reply = await bob.SubscribeAsync("alice");
+        await alice.SetStatusAsync("away");
+        await using var carol = await App.ConnectDemoAsync("carol", "red");
+
+        var heard = await bob.ReceiveUntilAsync("carol");
+
+        Assert.Equal(["alice"], Online(reply));
+        Assert.Single(heard, m => m.Method == PresenceHubMethods.Status);
+    }
+
+    [Fact]
+    public async Task A_subscriber_who_leaves_the_audience_keeps_hearing_through_the_subscription()
+    {
+        await using var alice = await App.ConnectDemoAsync("alice", "red");
+        await using var dave = await App.ConnectDemoAsync("dave", "blue");
+        await dave.SubscribeAsync("alice");
+        await dave.SubscribeAsync("alice");
+
+        await alice.SetStatusAsync("busy");
+
+        Assert.Equal("busy", (await dave.ExpectAsync(PresenceHubMethods.Status, "alice")).Status);
+        await using var erin = await App.ConnectDemoAsync("erin", "blue");
+        await dave.ExpectNothingBeforeAsync(PresenceHubMethods.Online, "erin");
     }
 
     [Fact]

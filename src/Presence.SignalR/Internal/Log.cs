@@ -32,4 +32,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3007, EventName = "Subscribed", Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} of user {UserId} subscribed to {AuthorizedCount} of the {RequestedCount} users it asked for.")]
     public static partial void Subscribed(ILogger logger, string connectionId, string userId, int authorizedCount, int requestedCount);
+
+    [LoggerMessage(EventId = 3008, EventName = "AnonymousRequestRefused", Level = LogLevel.Debug,
+        Message = "Presence refused a request to {Path} with 401: it has no user identifier.")]
+    public static partial void AnonymousRequestRefused(ILogger logger, string path);
 }

@@ -51,6 +51,12 @@ internal sealed class PresenceConnection
     /// <summary>The users this connection subscribed to; read and written only while holding <see cref="WatchGate"/>.</summary>
     public HashSet<string> Watched { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The watched users whose watch group this connection joined: those it does not hear through the
+    /// interest resolver. Read and written only while holding <see cref="WatchGate"/>.
+    /// </summary>
+    public HashSet<string> WatchGroups { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Serializes subscribe and unsubscribe, so the watched set and group membership never disagree.</summary>
     public SemaphoreSlim WatchGate { get; } = new(1, 1);
 }

@@ -12,6 +12,7 @@ namespace Presence.SignalR.Internal;
 internal sealed class PresenceHubCommands(
     IPresenceTracker tracker,
     ISubscriptionAuthorizer authorizer,
+    IInterestResolver interestResolver,
     IOptions<PresenceSignalROptions> options,
     TimeProvider timeProvider,
     ILogger<PresenceHubCommands> logger)
@@ -81,6 +82,13 @@ internal sealed class PresenceHubCommands(
             ? []
             : await authorizer.AuthorizeAsync(userId, requested, CancellationToken.None).ConfigureAwait(false);
 
+        // A user the viewer already sees is one whose audience already holds this connection (the resolver's
+        // visibility and audience agree, as bulk-online relies on): joining the watch group too would deliver
+        // each event twice, so only users outside the audience get a watch group.
+        var heard = authorized.Count == 0
+            ? PresenceVisibility.Nobody
+            : await interestResolver.GetVisibleUsersAsync(userId, CancellationToken.None).ConfigureAwait(false);
+
         await connection.WatchGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -93,9 +101,22 @@ internal sealed class PresenceHubCommands(
                     + $"({nameof(PresenceSignalROptions)}.{nameof(PresenceSignalROptions.MaxSubscriptionSize)}). Unsubscribe from some first. Nothing changed.");
             }
 
-            // Recorded before joining, so an unsubscribe after a partial failure still leaves every group joined.
             connection.Watched.UnionWith(added);
-            await Task.WhenAll(added.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceWatchGroups.For(id), CancellationToken.None)))
+
+            // Every authorized id of the call is brought in line with the resolver's answer now, so
+            // subscribing again after that answer changed fixes the connection's watch groups.
+            var outside = new HashSet<string>(heard.IsEveryone ? [] : authorized, StringComparer.Ordinal);
+            if (outside.Count > 0)
+            {
+                outside.ExceptWith(heard.UserIds);
+            }
+
+            // Recorded before joining, so an unsubscribe after a partial failure still leaves every group joined.
+            var join = authorized.Where(id => outside.Contains(id) && connection.WatchGroups.Add(id)).ToList();
+            var leave = authorized.Where(id => !outside.Contains(id) && connection.WatchGroups.Remove(id)).ToList();
+            await Task.WhenAll(
+                    join.Select(id => groups.AddToGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None))
+                        .Concat(leave.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None))))
                 .ConfigureAwait(false);
             Log.Subscribed(logger, connection.ConnectionId, userId, authorized.Count, requested.Count);
         }
@@ -130,8 +151,8 @@ internal sealed class PresenceHubCommands(
         await connection.WatchGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            var removed = requested.Where(connection.Watched.Remove).ToList();
-            await Task.WhenAll(removed.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceWatchGroups.For(id), CancellationToken.None)))
+            var removed = requested.Where(id => connection.Watched.Remove(id) && connection.WatchGroups.Remove(id)).ToList();
+            await Task.WhenAll(removed.Select(id => groups.RemoveFromGroupAsync(connection.ConnectionId, PresenceGroups.Watch(id), CancellationToken.None)))
                 .ConfigureAwait(false);
         }
         finally

@@ -4,8 +4,8 @@ namespace Presence.SignalR.Internal;
 
 /// <summary>
 /// Sends presence events to the interested clients of <typeparamref name="THub"/> and to the
-/// connections that subscribed to the user: one send per audience kind (users, groups, or everyone),
-/// never one per user. <see cref="IHubContext{THub}"/> reaches them on every node when a backplane
+/// connections that subscribed to the user: one send per audience kind (users, groups, or everyone:
+/// the tracked connections' group), never one per user. <see cref="IHubContext{THub}"/> reaches them on every node when a backplane
 /// is configured.
 /// </summary>
 /// <typeparam name="THub">The hub whose clients hear the events.</typeparam>
@@ -48,8 +48,8 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
         var clients = hubContext.Clients;
         if (audience.IsEveryone)
         {
-            // Subscribers are connected clients too: they hear this once, not twice.
-            await clients.All.SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
+            // Every tracked connection (subscribers too, once) and no ignored anonymous one: not Clients.All.
+            await clients.Group(PresenceGroups.Tracked).SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -58,8 +58,9 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
             await clients.Users(UserIdList.For(audience.UserIds)).SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
         }
 
-        // The watch group rides along with the audience's groups in the same send.
-        var watchGroup = PresenceWatchGroups.For(presenceEvent.UserId);
+        // The watch group rides along with the audience's groups in the same send. Its members are only
+        // connections outside the audience (see PresenceHubCommands.SubscribeAsync), so nobody hears twice.
+        var watchGroup = PresenceGroups.Watch(presenceEvent.UserId);
         var groups = audience.Groups.Count == 0 ? clients.Group(watchGroup) : clients.Groups([.. audience.Groups, watchGroup]);
         await groups.SendAsync(message.Method, message.Payload, cancellationToken).ConfigureAwait(false);
     }

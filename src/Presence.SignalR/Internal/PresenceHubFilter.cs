@@ -7,7 +7,8 @@ namespace Presence.SignalR.Internal;
 /// <summary>
 /// Connect and disconnect for every hub presence is attached to: refuses anonymous or invalid users,
 /// registers the connection, sends <c>presence:bulk-online</c>, and always removes what it registered.
-/// Watch-group memberships need no cleanup: SignalR drops a closed connection from all its groups.
+/// Group memberships (the tracked group, watch groups) need no cleanup: SignalR drops a closed
+/// connection from all its groups, after a failed connect too.
 /// </summary>
 internal sealed class PresenceHubFilter(
     IPresenceTracker tracker,
@@ -50,6 +51,9 @@ internal sealed class PresenceHubFilter(
 
         try
         {
+            // Joined before registering, so "everyone" events from here on reach it and bulk-online covers the rest.
+            await context.Hub.Groups.AddToGroupAsync(caller.ConnectionId, PresenceGroups.Tracked, CancellationToken.None).ConfigureAwait(false);
+
             // Not the connection's token: once started, registration and the fan-out must complete.
             await tracker.ConnectAsync(userId, caller.ConnectionId, CancellationToken.None).ConfigureAwait(false);
             // Hub.Groups is the hub context's group manager, so keeping it beyond this hub instance is safe.

@@ -93,6 +93,19 @@ internal sealed class PresenceTestClient : IAsyncDisposable
     public Task<JsonElement> UnsubscribeAsync(params string?[] userIds) =>
         Connection.InvokeAsync<JsonElement>(PresenceHubMethods.Unsubscribe, new { userIds });
 
+    /// <summary>Every message received before the first one about <paramref name="barrierUserId"/>, which is consumed too.</summary>
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveUntilAsync(string barrierUserId)
+    {
+        var heard = new List<ReceivedMessage>();
+        ReceivedMessage message;
+        while ((message = await NextAsync()).UserId != barrierUserId)
+        {
+            heard.Add(message);
+        }
+
+        return heard;
+    }
+
     /// <summary>
     /// Proves nothing else is queued: <paramref name="barrierUserId"/>'s event was sent after everything
     /// the test wants to rule out, so it must be the very next message.

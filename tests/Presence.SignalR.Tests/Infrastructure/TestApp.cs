@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Presence.Demo;
@@ -36,12 +35,17 @@ internal sealed class TestApp : IAsyncDisposable
     /// appsettings.json sets a 5 s offline grace period; tests get none unless they set one, so an
     /// offline event follows a disconnect at once.
     /// </summary>
-    public static Task<TestApp> StartDemoAsync(IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
+    /// <param name="settings">Configuration on top of the demo's.</param>
+    /// <param name="timeProvider">The clock, when not the system's.</param>
+    /// <param name="environment">The host environment; Development (where the dev token endpoint exists) unless a test says otherwise.</param>
+    public static Task<TestApp> StartDemoAsync(IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null, string environment = "Development")
     {
-        var builder = DemoApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"], RepoPaths.DemoContentRoot);
         var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
         merged.TryAdd("Presence:OfflineGracePeriod", "00:00:00");
-        builder.Configuration.AddInMemoryCollection(merged);
+
+        // On the command line, as a user would pass them: the demo reads some (the signing key) while building.
+        string[] args = ["--urls", "http://127.0.0.1:0", "--environment", environment, .. merged.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}")];
+        var builder = DemoApplication.CreateBuilder(args, RepoPaths.DemoContentRoot);
 
         if (timeProvider is not null)
         {

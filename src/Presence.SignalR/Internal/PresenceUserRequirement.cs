@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Presence.SignalR.Internal;
+
+/// <summary>
+/// Refuses every request of a hub endpoint (negotiate, and the connection itself, so a client that
+/// skips negotiation is refused too) whose user has no user id with HTTP 401, before SignalR sees it:
+/// the client's <c>start()</c> fails the way it does under <c>RequireAuthorization()</c>. "No user id"
+/// is the hub's own definition: the app's <see cref="IUserIdProvider"/> returns <see langword="null"/>.
+/// </summary>
+internal static class PresenceUserRequirement
+{
+    private static readonly HubConnectionContextOptions s_probeOptions = new();
+
+    public static void Apply(EndpointBuilder endpoint)
+    {
+        var next = endpoint.RequestDelegate
+            ?? throw new InvalidOperationException("RequirePresenceUser() applies to endpoints that have a request delegate, such as MapHub's.");
+        var logger = endpoint.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PresenceUserRequirement).FullName!);
+        endpoint.RequestDelegate = async context =>
+        {
+            if (await HasUserIdAsync(context).ConfigureAwait(false))
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await RefuseAsync(context, logger).ConfigureAwait(false);
+            }
+        };
+    }
+
+    private static async ValueTask<bool> HasUserIdAsync(HttpContext context)
+    {
+        var userIds = context.RequestServices.GetRequiredService<IUserIdProvider>();
+
+        // The provider reads a HubConnectionContext: give it one over this request, with the same user
+        // and HttpContext the connection will have.
+        await using var connection = new DefaultConnectionContext { User = context.User };
+        connection.Features.Set<Microsoft.AspNetCore.Http.Connections.Features.IHttpContextFeature>(new HttpContextFeature(context));
+        var probe = new HubConnectionContext(connection, s_probeOptions, NullLoggerFactory.Instance);
+        return userIds.GetUserId(probe) is not null;
+    }
+
+    private static async Task RefuseAsync(HttpContext context, ILogger logger)
+    {
+        // A client without credentials is not a server fault: Debug, never Error.
+        Log.AnonymousRequestRefused(logger, context.Request.Path.Value ?? string.Empty);
+        var schemes = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
+        if (schemes is not null && await schemes.GetDefaultChallengeSchemeAsync().ConfigureAwait(false) is not null)
+        {
+            // The app's scheme writes its own 401 (for JWT bearer: WWW-Authenticate: Bearer).
+            await context.ChallengeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+    }
+}
