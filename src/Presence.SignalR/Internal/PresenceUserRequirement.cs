@@ -43,10 +43,13 @@ internal static class PresenceUserRequirement
 
         // The provider reads a HubConnectionContext: give it one over this request, with the same user
         // and HttpContext the connection will have.
-        await using var connection = new DefaultConnectionContext { User = context.User };
-        connection.Features.Set<Microsoft.AspNetCore.Http.Connections.Features.IHttpContextFeature>(new HttpContextFeature(context));
-        var probe = new HubConnectionContext(connection, s_probeOptions, NullLoggerFactory.Instance);
-        return userIds.GetUserId(probe) is not null;
+        var connection = new DefaultConnectionContext { User = context.User };
+        await using (connection.ConfigureAwait(false))
+        {
+            connection.Features.Set<Microsoft.AspNetCore.Http.Connections.Features.IHttpContextFeature>(new HttpContextFeature(context));
+            var probe = new HubConnectionContext(connection, s_probeOptions, NullLoggerFactory.Instance);
+            return userIds.GetUserId(probe) is not null;
+        }
     }
 
     private static async Task RefuseAsync(HttpContext context, ILogger logger)
