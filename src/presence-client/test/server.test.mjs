@@ -1,7 +1,7 @@
 // The client against the real demo server (in memory, and Redis when PRESENCE_TEST_REDIS is set).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DemoServer, closeAll, ensureDemoBuilt, stores, uniqueTeam, waitFor } from "./support/demo-server.mjs";
+import { DemoServer, closeAll, ensureDemoBuilt, stores, uniqueTeam, users, waitFor } from "./support/demo-server.mjs";
 
 const settings = {
   Presence__HeartbeatInterval: "00:00:01",
@@ -27,74 +27,78 @@ for (const store of stores) {
     });
 
     test("bulk sync, then online, status and offline reach a teammate", async () => {
+      const U = users();
       const team = uniqueTeam("red");
-      const alice = await connect("alice", team);
+      const alice = await connect(U.alice, team);
       await alice.presence.ready;
-      await waitFor(alice.presence, (s) => s.isOnline("alice"), "alice sees herself");
-      const bob = await connect("bob", team);
+      await waitFor(alice.presence, (s) => s.isOnline(U.alice), "alice sees herself");
+      const bob = await connect(U.bob, team);
       await bob.presence.ready;
       assert.ok(bob.presence.isSynced);
-      await waitFor(bob.presence, (s) => s.isOnline("alice") && s.isOnline("bob"), "bob's bulk-online lists alice");
-      await waitFor(alice.presence, (s) => s.isOnline("bob"), "alice hears bob come online");
+      await waitFor(bob.presence, (s) => s.isOnline(U.alice) && s.isOnline(U.bob), "bob's bulk-online lists alice");
+      await waitFor(alice.presence, (s) => s.isOnline(U.bob), "alice hears bob come online");
 
       await bob.presence.setStatus("away");
-      await waitFor(alice.presence, (s) => s.statusOf("bob") === "away", "alice hears bob's status");
+      await waitFor(alice.presence, (s) => s.statusOf(U.bob) === "away", "alice hears bob's status");
       assert.equal(bob.presence.getSnapshot().myStatus, "away");
 
       await closeAll(bob);
-      const seen = await waitFor(alice.presence, (s) => !s.isOnline("bob"), "alice hears bob leave");
-      assert.equal(seen.statusOf("bob"), undefined);
-      const lastSeen = alice.presence.lastSeen("bob");
+      const seen = await waitFor(alice.presence, (s) => !s.isOnline(U.bob), "alice hears bob leave");
+      assert.equal(seen.statusOf(U.bob), undefined);
+      const lastSeen = alice.presence.lastSeen(U.bob);
       assert.ok(lastSeen instanceof Date && Math.abs(Date.now() - lastSeen.getTime()) < 60_000, `last seen ${lastSeen}`);
       await closeAll(alice);
     });
 
     test("two tabs of one user: closing one changes nothing, closing both takes them offline", async () => {
+      const U = users();
       const team = uniqueTeam("tabs");
-      const alice = await connect("alice", team);
-      const tab1 = await connect("bob", team);
-      const tab2 = await connect("bob", team);
-      await waitFor(alice.presence, (s) => s.isOnline("bob"), "alice sees bob");
+      const alice = await connect(U.alice, team);
+      const tab1 = await connect(U.bob, team);
+      const tab2 = await connect(U.bob, team);
+      await waitFor(alice.presence, (s) => s.isOnline(U.bob), "alice sees bob");
       let offlines = 0;
-      alice.presence.on("offline", (user) => user.userId === "bob" && offlines++);
+      alice.presence.on("offline", (user) => user.userId === U.bob && offlines++);
       await closeAll(tab1);
       // carol's arrival after tab 1 closed: anything tab 1 caused would have reached alice first.
-      const carol = await connect("carol", team);
-      await waitFor(alice.presence, (s) => s.isOnline("carol"), "alice sees carol");
-      assert.equal(alice.presence.isOnline("bob"), true);
+      const carol = await connect(U.carol, team);
+      await waitFor(alice.presence, (s) => s.isOnline(U.carol), "alice sees carol");
+      assert.equal(alice.presence.isOnline(U.bob), true);
       assert.equal(offlines, 0);
       await closeAll(tab2);
-      await waitFor(alice.presence, (s) => !s.isOnline("bob"), "bob goes offline with his last tab");
+      await waitFor(alice.presence, (s) => !s.isOnline(U.bob), "bob goes offline with his last tab");
       assert.equal(offlines, 1);
       await closeAll(alice, carol);
     });
 
     test("watch and unwatch someone of another team", async () => {
-      const alice = await connect("alice", uniqueTeam("a"));
+      const U = users();
+      const alice = await connect(U.alice, uniqueTeam("a"));
       await alice.presence.ready;
       const zedTeam = uniqueTeam("z");
-      const zed = await connect("zed", zedTeam);
+      const zed = await connect(U.zed, zedTeam);
       await zed.presence.ready;
-      assert.equal(alice.presence.isOnline("zed"), false, "another team is invisible by default");
+      assert.equal(alice.presence.isOnline(U.zed), false, "another team is invisible by default");
 
-      await alice.presence.watch(["zed", "nobody"]);
-      assert.equal(alice.presence.isOnline("zed"), true, "the subscribe reply says zed is online");
-      assert.deepEqual([...alice.presence.getSnapshot().watched].sort(), ["nobody", "zed"]);
+      await alice.presence.watch([U.zed, U.nobody]);
+      assert.equal(alice.presence.isOnline(U.zed), true, "the subscribe reply says zed is online");
+      assert.deepEqual([...alice.presence.getSnapshot().watched].sort(), [U.nobody, U.zed].sort());
       await zed.presence.setStatus("busy");
-      await waitFor(alice.presence, (s) => s.statusOf("zed") === "busy", "alice hears zed's status");
+      await waitFor(alice.presence, (s) => s.statusOf(U.zed) === "busy", "alice hears zed's status");
       await closeAll(zed);
-      await waitFor(alice.presence, (s) => !s.isOnline("zed"), "alice hears zed leave");
-      const zed2 = await connect("zed", zedTeam);
-      await waitFor(alice.presence, (s) => s.isOnline("zed"), "alice hears zed come back");
+      await waitFor(alice.presence, (s) => !s.isOnline(U.zed), "alice hears zed leave");
+      const zed2 = await connect(U.zed, zedTeam);
+      await waitFor(alice.presence, (s) => s.isOnline(U.zed), "alice hears zed come back");
 
-      await alice.presence.unwatch(["zed", "nobody"]);
-      assert.equal(alice.presence.getSnapshot().users.has("zed"), false);
+      await alice.presence.unwatch([U.zed, U.nobody]);
+      assert.equal(alice.presence.getSnapshot().users.has(U.zed), false);
       assert.equal(alice.presence.getSnapshot().watched.size, 0);
       await closeAll(zed2, alice);
     });
 
     test("bad input is refused with the server's message and changes nothing", async () => {
-      const alice = await connect("alice", uniqueTeam("bad"));
+      const U = users();
+      const alice = await connect(U.alice, uniqueTeam("bad"));
       await alice.presence.ready;
       const before = alice.presence.getSnapshot();
       await assert.rejects(alice.presence.watch([42]), (error) => {
@@ -111,9 +115,10 @@ for (const store of stores) {
     });
 
     test("pings on the server's heartbeat interval keep a connection alive past its TTL", async (t) => {
+      const U = users();
       const team = uniqueTeam("ping");
-      const alice = await connect("alice", team);
-      const bob = await connect("bob", team, { fallbackHeartbeat: false, start: false });
+      const alice = await connect(U.alice, team);
+      const bob = await connect(U.bob, team, { fallbackHeartbeat: false, start: false });
       let bulk;
       bob.connection.on("presence:bulk-online", (payload) => (bulk = payload));
       let pings = 0;
@@ -131,23 +136,24 @@ for (const store of stores) {
       }
       assert.equal(bob.presence.getSnapshot().heartbeatIntervalMs, 1000);
       let offline = false;
-      alice.presence.on("offline", (user) => user.userId === "bob" && (offline = true));
-      await waitFor(alice.presence, (s) => s.isOnline("bob"), "alice sees bob");
+      alice.presence.on("offline", (user) => user.userId === U.bob && (offline = true));
+      await waitFor(alice.presence, (s) => s.isOnline(U.bob), "alice sees bob");
       // 8 pings at 1 s span more than the 5 s TTL: without them bob would have expired.
       await new Promise((resolve, reject) => {
         const deadline = setTimeout(() => reject(new Error(`only ${pings} pings`)), 30_000);
         const check = setInterval(() => pings >= 8 && (clearInterval(check), clearTimeout(deadline), resolve()), 50);
       });
       assert.equal(offline, false);
-      assert.equal(alice.presence.isOnline("bob"), true);
+      assert.equal(alice.presence.isOnline(U.bob), true);
       await closeAll(alice, bob);
     });
 
     test("the MessagePack hub protocol", async (t) => {
+      const U = users();
       const team = uniqueTeam("msgpack");
       let alice;
       try {
-        alice = await connect("alice", team, { messagePack: true });
+        alice = await connect(U.alice, team, { messagePack: true });
       } catch (error) {
         if (/messagepack|protocol/i.test(String(error?.message))) {
           t.skip(`the demo server does not offer MessagePack: ${error.message}`);
@@ -156,22 +162,23 @@ for (const store of stores) {
         throw error;
       }
       await alice.presence.ready;
-      const bob = await connect("bob", team, { messagePack: true });
-      await waitFor(bob.presence, (s) => s.isOnline("alice") && s.isOnline("bob"), "bob's bulk-online over MessagePack");
+      const bob = await connect(U.bob, team, { messagePack: true });
+      await waitFor(bob.presence, (s) => s.isOnline(U.alice) && s.isOnline(U.bob), "bob's bulk-online over MessagePack");
       await bob.presence.setStatus("busy");
-      await waitFor(alice.presence, (s) => s.statusOf("bob") === "busy", "status over MessagePack");
-      const zed = await connect("zed", uniqueTeam("msgpack-z"));
-      await alice.presence.watch(["zed"]);
-      assert.equal(alice.presence.isOnline("zed"), true);
+      await waitFor(alice.presence, (s) => s.statusOf(U.bob) === "busy", "status over MessagePack");
+      const zed = await connect(U.zed, uniqueTeam("msgpack-z"));
+      await alice.presence.watch([U.zed]);
+      assert.equal(alice.presence.isOnline(U.zed), true);
       await closeAll(bob);
-      await waitFor(alice.presence, (s) => !s.isOnline("bob"), "offline over MessagePack");
+      await waitFor(alice.presence, (s) => !s.isOnline(U.bob), "offline over MessagePack");
       await closeAll(alice, zed);
     });
 
     test("dispose leaves no timer running", async () => {
+      const U = users();
       const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
       const baseline = timers();
-      const alice = await server.connect("alice", uniqueTeam("dispose"));
+      const alice = await server.connect(U.alice, uniqueTeam("dispose"));
       await alice.presence.ready;
       assert.ok(timers() > baseline, "the ping timer (and SignalR's) run while connected");
       alice.presence.dispose();
@@ -181,25 +188,26 @@ for (const store of stores) {
 
     // Last: it restarts the server.
     test("after the server restarts, a reconnect heals the view and re-sends watches", async () => {
+      const U = users();
       const team = uniqueTeam("restart");
-      const alice = await connect("alice", team);
-      const bob = await connect("bob", team);
-      await waitFor(alice.presence, (s) => s.isOnline("bob"), "alice sees bob");
-      await alice.presence.watch(["zed"]);
-      assert.equal(alice.presence.isOnline("zed"), false);
+      const alice = await connect(U.alice, team);
+      const bob = await connect(U.bob, team);
+      await waitFor(alice.presence, (s) => s.isOnline(U.bob), "alice sees bob");
+      await alice.presence.watch([U.zed]);
+      assert.equal(alice.presence.isOnline(U.zed), false);
       let flapped = false;
-      alice.presence.on("offline", (user) => user.userId === "alice" && (flapped = true));
+      alice.presence.on("offline", (user) => user.userId === U.alice && (flapped = true));
 
       await server.kill();
       await waitFor(alice.presence, (s) => !s.connected, "alice notices the server went away");
-      assert.equal(alice.presence.isOnline("bob"), true, "the view is kept while reconnecting");
+      assert.equal(alice.presence.isOnline(U.bob), true, "the view is kept while reconnecting");
       await closeAll(bob); // bob leaves while the server is down: only a fresh bulk-online can tell alice
       await server.start();
 
-      await waitFor(alice.presence, (s) => s.synced && s.isOnline("alice"), "alice reconnects and syncs", 60_000);
-      await waitFor(alice.presence, (s) => !s.isOnline("bob"), "the fresh bulk-online (or bob's expiry) drops bob", 60_000);
-      const zed = await connect("zed", uniqueTeam("restart-z"));
-      await waitFor(alice.presence, (s) => s.isOnline("zed"), "the watch was re-sent on the new connection");
+      await waitFor(alice.presence, (s) => s.synced && s.isOnline(U.alice), "alice reconnects and syncs", 60_000);
+      await waitFor(alice.presence, (s) => !s.isOnline(U.bob), "the fresh bulk-online (or bob's expiry) drops bob", 60_000);
+      const zed = await connect(U.zed, uniqueTeam("restart-z"));
+      await waitFor(alice.presence, (s) => s.isOnline(U.zed), "the watch was re-sent on the new connection");
       assert.equal(flapped, false);
       await closeAll(alice, zed);
     });

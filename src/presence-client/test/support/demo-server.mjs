@@ -129,7 +129,12 @@ export class DemoServer {
     const heartbeatIntervalMs = fallbackHeartbeat ? (await this.config()).heartbeatIntervalMs : undefined;
     const presence = createPresence(connection, { heartbeatIntervalMs, ...options });
     const client = { userId, connection, presence };
-    if (start) await connection.start();
+    if (start) {
+      await connection.start();
+      // start() resolves at the handshake, before the server registered the connection; the
+      // connection's own bulk-online comes after the registration.
+      await presence.ready;
+    }
     return client;
   }
 }
@@ -175,4 +180,14 @@ let counter = 0;
 /** A team name no other test (or earlier run against the same Redis) uses. */
 export function uniqueTeam(label) {
   return `${label}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+}
+
+/**
+ * User ids no other test, or earlier run against the same Redis, uses: `users().alice` is
+ * "alice-<unique>". (A killed server leaves its connections in Redis until they expire.)
+ */
+export function users() {
+  const suffix = `${process.pid.toString(36)}${Date.now().toString(36)}${(++counter).toString(36)}`;
+  const names = new Map();
+  return new Proxy({}, { get: (_, name) => names.get(name) ?? names.set(name, `${String(name)}-${suffix}`).get(name) });
 }
