@@ -131,3 +131,21 @@ export function readSubscribeReply(payload: unknown): SubscribeReply {
 export function isRefusal(payload: unknown): boolean {
   return field(payload, "success") === false;
 }
+
+/**
+ * A request argument as the hub protocol in use needs it. Over MessagePack a server whose wire types
+ * carry no explicit key names binds the .NET (PascalCase) names, so both spellings are sent; a server
+ * that does name its keys skips the one it does not know.
+ */
+export function requestOf<T extends Record<string, unknown>>(fields: T, messagePack: boolean): Record<string, unknown> {
+  if (!messagePack) return fields;
+  const both: Record<string, unknown> = { ...fields };
+  for (const [name, value] of Object.entries(fields)) both[name[0]!.toUpperCase() + name.slice(1)] = value;
+  return both;
+}
+
+/** Whether a `@microsoft/signalr` HubConnection speaks MessagePack (it does not say so publicly). */
+export function usesMessagePack(connection: unknown): boolean {
+  const protocol = (connection as { _protocol?: { name?: unknown } } | null)?._protocol;
+  return typeof protocol?.name === "string" && protocol.name.toLowerCase() === "messagepack";
+}

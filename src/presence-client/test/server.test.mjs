@@ -176,14 +176,22 @@ for (const store of stores) {
 
     test("dispose leaves no timer running", async () => {
       const U = users();
-      const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-      const baseline = timers();
-      const alice = await server.connect(U.alice, uniqueTeam("dispose"));
-      await alice.presence.ready;
-      assert.ok(timers() > baseline, "the ping timer (and SignalR's) run while connected");
+      // The global timers, counting what the store has live.
+      const live = new Set();
+      const timers = {
+        setTimeout: (callback, ms) => { const h = setTimeout(() => { live.delete(h); callback(); }, ms); live.add(h); return h; },
+        clearTimeout: (h) => { clearTimeout(h); live.delete(h); },
+        setInterval: (callback, ms) => { const h = setInterval(callback, ms); live.add(h); return h; },
+        clearInterval: (h) => { clearInterval(h); live.delete(h); },
+        now: () => Date.now(),
+      };
+      const target = new EventTarget();
+      const alice = await server.connect(U.alice, uniqueTeam("dispose"), { options: { timers, idle: { timeoutMs: 60_000, target } } });
+      assert.equal(live.size, 2, "the ping interval and the idle timeout run while connected");
       alice.presence.dispose();
+      assert.equal(live.size, 0);
       await alice.connection.stop();
-      assert.equal(timers(), baseline);
+      assert.equal(live.size, 0);
     });
 
     // Last: it restarts the server.

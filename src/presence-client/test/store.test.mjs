@@ -277,3 +277,23 @@ test("ready rejects when disposed before the first bulk-online", async () => {
   presence.dispose();
   await assert.rejects(presence.ready, /disposed/);
 });
+
+test("over MessagePack, request arguments carry both camelCase and .NET key names", async () => {
+  const connection = new FakeConnection();
+  connection._protocol = { name: "messagepack" };
+  const presence = createPresence(connection, { timers: new FakeTimers() });
+  connection.replies.set("presence:subscribe", () => ({ Online: ["zed"] }));
+  connection.connect({ users: [] });
+  await presence.setStatus("busy");
+  await presence.watch(["zed"]);
+  assert.deepEqual(connection.invocations[0].args[0], { status: "busy", Status: "busy" });
+  assert.deepEqual(connection.invocations[1].args[0], { userIds: ["zed"], UserIds: ["zed"] });
+  assert.equal(presence.isOnline("zed"), true, "a PascalCase reply is read too");
+  presence.dispose();
+  const json = new FakeConnection();
+  const plain = createPresence(json, { timers: new FakeTimers() });
+  json.connect({ users: [] });
+  await plain.setStatus("busy");
+  assert.deepEqual(json.invocations[0].args[0], { status: "busy" });
+  plain.dispose();
+});
