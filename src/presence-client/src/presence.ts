@@ -369,11 +369,16 @@ class PresenceStore implements Presence {
     for (const userId of ids) {
       watched.add(userId);
       const before = users.get(userId);
-      // An event applied while the call was in flight is newer than the reply.
-      if ((this.touched.get(userId) ?? 0) > since && before) {
+      const version = reply.versions[userId];
+      const known = this.versions.get(userId);
+      // An event applied while the call was in flight is newer than the reply: by version when the
+      // server sends versions, else by arrival.
+      const stale = version !== undefined && known !== undefined ? version < known : (this.touched.get(userId) ?? 0) > since;
+      if (stale && before) {
         users.set(userId, freeze({ ...before, watched: true }));
         continue;
       }
+      if (version !== undefined && (known === undefined || version > known)) this.versions.set(userId, version);
       const isOnline = online.has(userId);
       const next = freeze({
         userId,

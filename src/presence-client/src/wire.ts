@@ -49,6 +49,7 @@ export interface SubscribeReply {
   readonly online: readonly string[];
   readonly statuses: Readonly<Record<string, string>>;
   readonly lastSeen: Readonly<Record<string, string>>;
+  readonly versions: Readonly<Record<string, number>>;
 }
 
 type Payload = Record<string, unknown>;
@@ -124,6 +125,7 @@ export function readSubscribeReply(payload: unknown): SubscribeReply {
     online: strings(field(payload, "online")),
     statuses: map(field(payload, "statuses"), text),
     lastSeen: map(field(payload, "lastSeen"), text),
+    versions: map(field(payload, "versions"), integer),
   };
 }
 

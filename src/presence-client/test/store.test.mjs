@@ -297,3 +297,20 @@ test("over MessagePack, request arguments carry both camelCase and .NET key name
   assert.deepEqual(json.invocations[0].args[0], { status: "busy" });
   plain.dispose();
 });
+
+test("a subscribe reply older than a known version does not undo the newer event", async () => {
+  const { connection, presence } = setup();
+  connection.connect({ users: [] });
+  let answer;
+  connection.replies.set("presence:subscribe", () => new Promise((resolve) => (answer = resolve)));
+  const watching = presence.watch(["zed", "yan"]);
+  connection.receive("presence:offline", { userId: "zed", timestamp: "2025-01-31T12:00:00.000Z", version: 9 });
+  answer({ online: ["zed", "yan"], versions: { zed: 8, yan: 3 } });
+  await watching;
+  assert.equal(presence.isOnline("zed"), false, "the reply's v8 is older than the offline's v9");
+  assert.equal(presence.isOnline("yan"), true);
+  assert.equal(presence.getSnapshot().users.get("yan").version, 3);
+  connection.receive("presence:offline", { userId: "yan", timestamp: "t", version: 3 });
+  assert.equal(presence.isOnline("yan"), true, "an event at the reply's version is a duplicate");
+  presence.dispose();
+});
