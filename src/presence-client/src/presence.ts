@@ -169,6 +169,7 @@ class PresenceStore implements Presence {
 
     if (options.idle) this.startIdleDetection(options.idle);
     if (options.stopOnPageHide) this.stopOnPageHide();
+    this.pingWhenVisible();
   }
 
   // --- reading ---------------------------------------------------------------------------------
@@ -502,6 +503,19 @@ class PresenceStore implements Presence {
     };
     for (const type of IDLE_INPUT_EVENTS) this.listen(target, type, onInput);
     arm(timeoutMs);
+  }
+
+  /**
+   * Browsers throttle the timers of a hidden tab (down to once a minute), which can let the lease run
+   * out: a tab that becomes visible again pings at once (the server re-registers an expired one).
+   */
+  private pingWhenVisible(): void {
+    const target = this.options.window ?? windowLike();
+    if (!target) return;
+    this.listen(target, "visibilitychange", () => {
+      const document = (target as { document?: { visibilityState?: string } }).document ?? (globalThis as { document?: { visibilityState?: string } }).document;
+      if (this.connected && document?.visibilityState !== "hidden") this.ping();
+    });
   }
 
   private stopOnPageHide(): void {

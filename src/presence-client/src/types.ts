@@ -104,7 +104,10 @@ export interface PresenceOptions {
    * Default false.
    */
   stopOnPageHide?: boolean;
-  /** The window for `stopOnPageHide` (default `globalThis` when it has `addEventListener`). */
+  /**
+   * The window for `stopOnPageHide` and for the ping sent when a hidden tab becomes visible again
+   * (default `globalThis` when it is a browser window).
+   */
   window?: PresenceEventTarget;
   /** At most this many ids go in one `presence:subscribe` when watches are re-sent. Default 100 (the server's `MaxSubscriptionSize`). */
   watchBatchSize?: number;

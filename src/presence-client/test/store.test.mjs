@@ -314,3 +314,18 @@ test("a subscribe reply older than a known version does not undo the newer event
   assert.equal(presence.isOnline("yan"), true, "an event at the reply's version is a duplicate");
   presence.dispose();
 });
+
+test("a tab that becomes visible again pings at once", async () => {
+  const window = new EventTarget();
+  window.document = { visibilityState: "hidden" };
+  const { connection, presence } = setup({ window });
+  connection.connect({ users: [] });
+  window.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(connection.count("presence:ping"), 0, "not while hidden");
+  window.document.visibilityState = "visible";
+  window.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(connection.count("presence:ping"), 1);
+  presence.dispose();
+  window.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(connection.count("presence:ping"), 1, "not after dispose");
+});
