@@ -15,8 +15,6 @@ import {
   readBulkOnline,
   readEvent,
   readSubscribeReply,
-  requestOf,
-  usesMessagePack,
   type BulkOnline,
   type PresenceEvent,
 } from "./wire.js";
@@ -108,7 +106,6 @@ class PresenceStore implements Presence {
 
   private readonly connection: PresenceConnection;
   private readonly timers: PresenceTimers;
-  private readonly messagePack: boolean;
   private readonly options: PresenceOptions;
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners: { [E in keyof PresenceEventMap]: Set<PresenceEventMap[E]> } = {
@@ -149,7 +146,6 @@ class PresenceStore implements Presence {
     this.connection = connection;
     this.options = options;
     this.timers = options.timers ?? globalTimers;
-    this.messagePack = options.hubProtocol ? options.hubProtocol === "messagepack" : usesMessagePack(connection);
     this.heartbeatIntervalMs = positive(options.heartbeatIntervalMs) ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     this.snapshot = this.buildSnapshot();
     this.ready = new Promise<void>((resolve, reject) => {
@@ -219,7 +215,7 @@ class PresenceStore implements Presence {
     if (ids.length === 0) return;
     const since = this.changeCounter;
     // The server validates the ids and the list's size; its refusal rejects this call and nothing changes here.
-    const reply = readSubscribeReply(await this.connection.invoke(Methods.subscribe, this.request({ userIds: ids })));
+    const reply = readSubscribeReply(await this.connection.invoke(Methods.subscribe, { userIds: ids }));
     if (this.disposed) return;
     this.applySubscribeReply(ids as string[], reply, since);
   }
@@ -228,7 +224,7 @@ class PresenceStore implements Presence {
     this.throwIfDisposed();
     const ids = listOf(userIds, "unwatch");
     if (ids.length === 0) return;
-    const reply = await this.connection.invoke(Methods.unsubscribe, this.request({ userIds: ids }));
+    const reply = await this.connection.invoke(Methods.unsubscribe, { userIds: ids });
     if (isRefusal(reply)) throw new Error(`'${Methods.unsubscribe}' was not applied: the server answered { success: false }. Nothing changed.`);
     if (this.disposed) return;
     const watched = new Set(this.watched);
@@ -422,7 +418,7 @@ class PresenceStore implements Presence {
       const batch = ids.slice(i, i + size);
       const since = this.changeCounter;
       this.connection
-        .invoke(Methods.subscribe, this.request({ userIds: batch }))
+        .invoke(Methods.subscribe, { userIds: batch })
         .then((reply) => {
           if (!this.disposed) this.applySubscribeReply(batch, readSubscribeReply(reply), since);
         })
@@ -433,11 +429,11 @@ class PresenceStore implements Presence {
   // --- status, ping, idle, pagehide -----------------------------------------------------------------
 
   private async setStatusCore(status: string): Promise<void> {
-    let reply = await this.connection.invoke(Methods.setStatus, this.request({ status }));
+    let reply = await this.connection.invoke(Methods.setStatus, { status });
     if (isRefusal(reply)) {
       // The connection's lease expired (e.g. a long sleep): a ping registers it again, then retry once.
       await this.connection.invoke(Methods.ping);
-      reply = await this.connection.invoke(Methods.setStatus, this.request({ status }));
+      reply = await this.connection.invoke(Methods.setStatus, { status });
       if (isRefusal(reply)) {
         throw new Error(`'${Methods.setStatus}' was not applied: the server answered { success: false } (an expired or untracked connection). Nothing changed.`);
       }
@@ -533,10 +529,6 @@ class PresenceStore implements Presence {
   }
 
   // --- plumbing -----------------------------------------------------------------------------------
-
-  private request(fields: Record<string, unknown>): Record<string, unknown> {
-    return requestOf(fields, this.messagePack);
-  }
 
   private handle(method: string, handler: (payload: unknown) => void): void {
     this.connection.on(method, handler);

@@ -113,11 +113,6 @@ export interface PresenceOptions {
   watchBatchSize?: number;
   /** Called with failures nobody awaits: a refused ping, a re-sent watch, the idle status change. Default: ignored. */
   onError?: (error: unknown, context: PresenceErrorContext) => void;
-  /**
-   * The connection's hub protocol. By default it is read from the HubConnection; over MessagePack
-   * request arguments carry both camelCase and .NET (PascalCase) key names.
-   */
-  hubProtocol?: "json" | "messagepack";
   /** Timer functions (tests). */
   timers?: PresenceTimers;
 }

@@ -1,6 +1,7 @@
 // The wire contract (docs/protocol.md): method names, and readers that turn a payload as either hub
-// protocol delivers it into plain values. JSON gives camelCase properties; a MessagePack server
-// without explicit key names gives the .NET names (PascalCase), and 64-bit integers may be bigints.
+// protocol delivers it into plain values. Both give camelCase keys; over MessagePack absent maps
+// arrive as null, maps may be Maps, 64-bit integers may be bigints and a server whose wire types
+// name no keys gives the .NET names (PascalCase), which are read too.
 
 export const Methods = {
   ping: "presence:ping",
@@ -134,20 +135,3 @@ export function isRefusal(payload: unknown): boolean {
   return field(payload, "success") === false;
 }
 
-/**
- * A request argument as the hub protocol in use needs it. Over MessagePack a server whose wire types
- * carry no explicit key names binds the .NET (PascalCase) names, so both spellings are sent; a server
- * that does name its keys skips the one it does not know.
- */
-export function requestOf<T extends Record<string, unknown>>(fields: T, messagePack: boolean): Record<string, unknown> {
-  if (!messagePack) return fields;
-  const both: Record<string, unknown> = { ...fields };
-  for (const [name, value] of Object.entries(fields)) both[name[0]!.toUpperCase() + name.slice(1)] = value;
-  return both;
-}
-
-/** Whether a `@microsoft/signalr` HubConnection speaks MessagePack (it does not say so publicly). */
-export function usesMessagePack(connection: unknown): boolean {
-  const protocol = (connection as { _protocol?: { name?: unknown } } | null)?._protocol;
-  return typeof protocol?.name === "string" && protocol.name.toLowerCase() === "messagepack";
-}

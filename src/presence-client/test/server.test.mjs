@@ -119,8 +119,8 @@ for (const store of stores) {
       const team = uniqueTeam("ping");
       const alice = await connect(U.alice, team);
       const bob = await connect(U.bob, team, { fallbackHeartbeat: false, start: false });
-      let bulk;
-      bob.connection.on("presence:bulk-online", (payload) => (bulk = payload));
+      // SignalR awaits each handler in turn, so this one may run after `ready` resolved.
+      const bulkSeen = new Promise((resolve) => bob.connection.on("presence:bulk-online", resolve));
       let pings = 0;
       const invoke = bob.connection.invoke.bind(bob.connection);
       bob.connection.invoke = (method, ...args) => {
@@ -129,6 +129,7 @@ for (const store of stores) {
       };
       await bob.connection.start();
       await bob.presence.ready;
+      const bulk = await Promise.race([bulkSeen, new Promise((_, reject) => setTimeout(() => reject(new Error("no bulk-online")), 30_000).unref())]);
       if (bulk?.heartbeatIntervalMs === undefined) {
         t.skip("the server's bulk-online does not name heartbeatIntervalMs yet");
         await closeAll(alice, bob);

@@ -86,7 +86,7 @@ test("without versions, events apply in arrival order", () => {
 
 test("MessagePack-style payloads (PascalCase names, bigint versions, Date timestamps) are read too", () => {
   const { connection, presence } = setup();
-  connection.connect({ Users: ["alice"], Versions: new Map([["alice", 2n]]), HeartbeatIntervalMs: 1000n });
+  connection.connect({ Users: ["alice"], Statuses: null, Versions: new Map([["alice", 2n]]), HeartbeatIntervalMs: 1000n });
   assert.equal(presence.getSnapshot().heartbeatIntervalMs, 1000);
   connection.receive("presence:offline", { UserId: "alice", Timestamp: new Date("2025-01-31T12:00:00.000Z"), Version: 3n });
   assert.equal(presence.isOnline("alice"), false);
@@ -276,26 +276,6 @@ test("ready rejects when disposed before the first bulk-online", async () => {
   const { presence } = setup();
   presence.dispose();
   await assert.rejects(presence.ready, /disposed/);
-});
-
-test("over MessagePack, request arguments carry both camelCase and .NET key names", async () => {
-  const connection = new FakeConnection();
-  connection._protocol = { name: "messagepack" };
-  const presence = createPresence(connection, { timers: new FakeTimers() });
-  connection.replies.set("presence:subscribe", () => ({ Online: ["zed"] }));
-  connection.connect({ users: [] });
-  await presence.setStatus("busy");
-  await presence.watch(["zed"]);
-  assert.deepEqual(connection.invocations[0].args[0], { status: "busy", Status: "busy" });
-  assert.deepEqual(connection.invocations[1].args[0], { userIds: ["zed"], UserIds: ["zed"] });
-  assert.equal(presence.isOnline("zed"), true, "a PascalCase reply is read too");
-  presence.dispose();
-  const json = new FakeConnection();
-  const plain = createPresence(json, { timers: new FakeTimers() });
-  json.connect({ users: [] });
-  await plain.setStatus("busy");
-  assert.deepEqual(json.invocations[0].args[0], { status: "busy" });
-  plain.dispose();
 });
 
 test("a subscribe reply older than a known version does not undo the newer event", async () => {
