@@ -65,14 +65,14 @@ public class HeartbeatBenchmarks
     }
 
     [Benchmark(Description = "Ours: store RefreshConnectionAsync")]
-    public PresenceChange Ours_Store()
+    public PresenceTransition Ours_Store()
     {
         var i = Next();
         return _store.RefreshConnectionAsync(_userIds[i], _connectionIds[i]).Sync();
     }
 
     [Benchmark(Description = "Ours: tracker PingAsync")]
-    public PresenceChange Ours_Tracker()
+    public PresenceTransition Ours_Tracker()
     {
         var i = Next();
         return _tracker.PingAsync(_userIds[i], _connectionIds[i]).Sync();

@@ -98,8 +98,8 @@ internal sealed class LoadClient : IAsyncDisposable
         _run.Connected(UserId, Stopwatch.GetTimestamp());
     }
 
-    public Task<PresencePingResult> PingOnceAsync(CancellationToken cancellationToken) =>
-        (_connection ?? throw new InvalidOperationException("Connect first.")).InvokeAsync<PresencePingResult>(PresenceHubMethods.Ping, cancellationToken);
+    public Task<PresenceResult> PingOnceAsync(CancellationToken cancellationToken) =>
+        (_connection ?? throw new InvalidOperationException("Connect first.")).InvokeAsync<PresenceResult>(PresenceHubMethods.Ping, cancellationToken);
 
     /// <summary>Pings every <paramref name="interval"/> after a random offset, until cancelled.</summary>
     public async Task PingLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
@@ -114,7 +114,7 @@ internal sealed class LoadClient : IAsyncDisposable
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    var result = await connection.InvokeAsync<PresencePingResult>(PresenceHubMethods.Ping, cancellationToken).ConfigureAwait(false);
+                    var result = await connection.InvokeAsync<PresenceResult>(PresenceHubMethods.Ping, cancellationToken).ConfigureAwait(false);
                     _run.PingCompleted(Stopwatch.GetTimestamp() - started, result.Success);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -72,8 +72,10 @@ public static class DemoApplication
             .AllowAllSubscriptions()
             .AddHealthCheck();
 
+        // JSON and MessagePack: the presence payloads carry the same keys on both.
         var signalR = builder.Services
             .AddSignalR(options => options.AddFilter<TeamMembershipFilter>())
+            .AddMessagePackProtocol()
             .AddPresence();
         AddStore(builder, signalR);
 

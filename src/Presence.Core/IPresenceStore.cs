@@ -10,9 +10,16 @@ namespace Presence;
 /// and expired from that instant on. A user is online while at least one connection is alive.
 /// </para>
 /// <para>
+/// Every change of a user's presence (online, offline, status) gets a new per-user version, strictly
+/// greater than the user's previous one and never below the store clock's microseconds (see
+/// <see cref="PresenceVersion.Next"/>), and is stamped with the store's clock at the decision, so events
+/// decided on different nodes order correctly.
+/// </para>
+/// <para>
 /// Implementations must be thread-safe, validate ids with <see cref="PresenceId.ThrowIfInvalid"/>
-/// (throwing before any state changes), and pass the conformance suite in the test project
-/// (<c>PresenceStoreConformanceTests</c>).
+/// (throwing before any state changes), and pass the specification suite in the
+/// <c>Presence.Testing</c> package (<c>PresenceStoreConformanceTests</c>). A remote store that cannot
+/// reach its server throws <see cref="PresenceStoreUnavailableException"/>.
 /// </para>
 /// </remarks>
 public interface IPresenceStore
@@ -23,9 +30,9 @@ public interface IPresenceStore
     /// <param name="userId">The user who owns the connection.</param>
     /// <param name="connectionId">The connection's id, unique across the application.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see cref="PresenceChange.CameOnline"/> when this was the user's first live connection.</returns>
+    /// <returns>A <see cref="PresenceChange.CameOnline"/> transition, with the user's new version and the store's time, when this was the user's first live connection.</returns>
     /// <exception cref="ArgumentException">An id is invalid, or the connection is registered to another user.</exception>
-    ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
+    ValueTask<PresenceTransition> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes a connection. Removing a connection that is not registered (already expired, or never
@@ -38,9 +45,9 @@ public interface IPresenceStore
     /// <param name="userId">The user who owns the connection.</param>
     /// <param name="connectionId">The connection's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see cref="PresenceChange.WentOffline"/> when this was the user's last live connection.</returns>
+    /// <returns>A <see cref="PresenceChange.WentOffline"/> transition, with the user's new version and the store's time, when this was the user's last live connection.</returns>
     /// <exception cref="ArgumentException">An id is invalid, or the connection is registered to another user.</exception>
-    ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
+    ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Extends a connection's lease (a heartbeat). An unknown connection — lost by the store or
@@ -49,9 +56,9 @@ public interface IPresenceStore
     /// <param name="userId">The user who owns the connection.</param>
     /// <param name="connectionId">The connection's id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see cref="PresenceChange.CameOnline"/> when re-registering brought the user back online.</returns>
+    /// <returns>A <see cref="PresenceChange.CameOnline"/> transition when re-registering brought the user back online.</returns>
     /// <exception cref="ArgumentException">An id is invalid, or the connection is registered to another user.</exception>
-    ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
+    ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes up to <paramref name="maxConnections"/> expired connections (and ended grace periods)
@@ -66,12 +73,6 @@ public interface IPresenceStore
     /// <returns>The users who expired, and whether more expired connections remain.</returns>
     ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default);
 
-    /// <summary>Whether the user is online: at least one live connection, or inside the offline grace period.</summary>
-    /// <param name="userId">The user to look up.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when the user is online.</returns>
-    ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default);
-
     /// <summary>Which of the given users are online, in one call.</summary>
     /// <param name="userIds">The users to look up. Duplicates are reported once.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -83,12 +84,6 @@ public interface IPresenceStore
     /// <returns>Every online user, once each, in no particular order.</returns>
     ValueTask<IReadOnlyList<string>> GetAllOnlineAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The number of live connections a user holds (0 when offline).</summary>
-    /// <param name="userId">The user to look up.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The user's live connection count.</returns>
-    ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Sets the status of an online user (one with a live connection). Statuses live as long as the
     /// user stays online (a reconnect within the grace period keeps it) and are cleared when the user
@@ -97,13 +92,17 @@ public interface IPresenceStore
     /// <param name="userId">The user.</param>
     /// <param name="status">The new status (see <see cref="PresenceStatus"/>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when the status changed; <see langword="false"/> when it was already set, or the user has no live connection.</returns>
+    /// <returns>
+    /// <see cref="StatusChange.Changed"/> with the user's new version and the store's time;
+    /// <see cref="StatusChange.Unchanged"/> when the user already had that status;
+    /// <see cref="StatusChange.NotOnline"/> when the user has no live connection.
+    /// </returns>
     /// <exception cref="ArgumentException">The id or the status is invalid; nothing changes.</exception>
-    ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default);
+    ValueTask<StatusTransition> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Everything known about the given users — online flag, status, last seen, connection count —
-    /// in one call (one round trip for a remote store).
+    /// Everything known about the given users — online flag, status, last seen, connection count and
+    /// version — in one call (one round trip for a remote store).
     /// </summary>
     /// <param name="userIds">The users to look up. Duplicates are reported once.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -10,7 +10,9 @@ namespace Presence;
 /// </summary>
 /// <remarks>
 /// A valid id is not <see langword="null"/>, not empty or white space only, at most
-/// <see cref="MaxLength"/> characters long, and has no control characters.
+/// <see cref="MaxLength"/> characters long, has no control characters, and is well-formed UTF-16
+/// (no lone surrogate: two ids that differ only in a lone surrogate would encode to the same UTF-8
+/// bytes in a store that keeps UTF-8, such as Redis, and merge into one user).
 /// </remarks>
 public static class PresenceId
 {
@@ -33,7 +35,7 @@ public static class PresenceId
     /// <param name="id">The id to check.</param>
     /// <param name="paramName">The parameter's name, filled in by the compiler.</param>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, white space, too long or has a control character.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, white space, too long or has a control character or a lone surrogate.</exception>
     public static void ThrowIfInvalid([NotNull] string? id, [CallerArgumentExpression(nameof(id))] string? paramName = null)
     {
         if (id is null)
@@ -46,6 +48,23 @@ public static class PresenceId
         {
             throw new ArgumentException(problem, paramName);
         }
+    }
+
+    private static bool IsWellFormedFrom(string id, int start)
+    {
+        for (var i = start; i < id.Length; i++)
+        {
+            if (char.IsHighSurrogate(id[i]) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(id[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Describes what is wrong with <paramref name="id"/>, or returns <see langword="null"/> when it is valid.</summary>
@@ -76,6 +95,12 @@ public static class PresenceId
         if (string.IsNullOrWhiteSpace(id))
         {
             return "The id must not be white space only.";
+        }
+
+        var surrogate = id.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (surrogate >= 0 && !IsWellFormedFrom(id, surrogate))
+        {
+            return "The id is not valid UTF-16: it has a lone surrogate character.";
         }
 
         return null;

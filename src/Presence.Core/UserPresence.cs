@@ -9,4 +9,5 @@ namespace Presence;
 /// <param name="Status">The status the user set while online (<c>available</c>, <c>away</c>, <c>busy</c> or custom); <see langword="null"/> when none was set or the user is offline.</param>
 /// <param name="LastSeen">When the user last went offline; <see langword="null"/> while online, or when unknown or older than <see cref="PresenceOptions.LastSeenRetention"/>.</param>
 /// <param name="ConnectionCount">The user's live connections.</param>
-public sealed record UserPresence(string UserId, bool IsOnline, string? Status, DateTimeOffset? LastSeen, int ConnectionCount);
+/// <param name="Version">The user's presence version: that of the last change the store decided; 0 when the store knows none.</param>
+public sealed record UserPresence(string UserId, bool IsOnline, string? Status, DateTimeOffset? LastSeen, int ConnectionCount, long Version);

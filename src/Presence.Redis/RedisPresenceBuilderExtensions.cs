@@ -26,11 +26,35 @@ public static class RedisPresenceBuilderExtensions
     public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder, ConfigurationOptions configurationOptions, Action<RedisPresenceStoreOptions>? configure = null)
         => builder.AddRedisStore(RedisConnectionSettings.From(configurationOptions, configure));
 
-    /// <summary>Stores presence in Redis through the <see cref="IConnectionMultiplexer"/> registered in the service collection.</summary>
+    /// <summary>
+    /// Stores presence in Redis through the <see cref="IConnectionMultiplexer"/> registered in the
+    /// service collection (for example by .NET Aspire's <c>AddRedisClient</c>). The store does not dispose it.
+    /// </summary>
     /// <param name="builder">The presence builder.</param>
     /// <returns>The builder.</returns>
     public static IPresenceBuilder AddRedisStore(this IPresenceBuilder builder) =>
         builder.AddRedisStore(static _ => { });
+
+    /// <summary>
+    /// Stores presence in Redis through the <see cref="IConnectionMultiplexer"/> that
+    /// <paramref name="connectionFactory"/> returns, called once, on the store's first use (for
+    /// example a keyed multiplexer: <c>sp => sp.GetRequiredKeyedService&lt;IConnectionMultiplexer&gt;("presence")</c>).
+    /// The store does not dispose it.
+    /// </summary>
+    /// <param name="builder">The presence builder.</param>
+    /// <param name="connectionFactory">Returns the app's connection from the service provider.</param>
+    /// <param name="configure">Sets the other store options (key prefix, shards, ...); a connection source set here is an error.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedisStore(
+        this IPresenceBuilder builder,
+        Func<IServiceProvider, IConnectionMultiplexer> connectionFactory,
+        Action<RedisPresenceStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(connectionFactory);
+        builder.AddRedisStore(configure ?? (static _ => { }));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(services => RedisConnectionFactory.CreateStore(services, connectionFactory)));
+        return builder;
+    }
 
     /// <summary>
     /// Stores presence in Redis. Every other overload comes here. The options are validated when the
@@ -46,7 +70,7 @@ public static class RedisPresenceBuilderExtensions
         builder.Services.Configure(configure);
         builder.Services.AddOptions<RedisPresenceStoreOptions>().ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisPresenceStoreOptions>, RedisPresenceStoreOptionsValidator>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(RedisConnectionFactory.CreateStore));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(static services => RedisConnectionFactory.CreateStore(services)));
         return builder;
     }
 }

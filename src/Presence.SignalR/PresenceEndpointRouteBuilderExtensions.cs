@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
 using Presence.SignalR;
 using Presence.SignalR.Internal;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the ready-made presence hub.</summary>
 public static class PresenceEndpointRouteBuilderExtensions

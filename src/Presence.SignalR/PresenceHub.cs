@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Presence.SignalR;
 
@@ -18,7 +17,7 @@ public class PresenceHub : Hub
     /// <summary>The heartbeat (<c>presence:ping</c>): extends this connection's lease.</summary>
     /// <returns><c>{ "success": true }</c>.</returns>
     [HubMethodName(PresenceHubMethods.Ping)]
-    public ValueTask<PresencePingResult> Ping() => Context.PingPresenceAsync();
+    public ValueTask<PresenceResult> Ping() => Context.PingPresenceAsync();
 
     /// <summary>Sets the caller's status (<c>presence:set-status</c>); interested users receive <c>presence:status</c>.</summary>
     /// <param name="request"><c>{ "status": "away" }</c>.</param>

@@ -1,14 +1,13 @@
-using Microsoft.AspNetCore.SignalR;
 using Presence;
 using Presence.SignalR;
 using Presence.SignalR.Internal;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Microsoft.AspNetCore.SignalR;
 
 /// <summary>
 /// Lets any hub that presence is attached to expose each client-to-server method of the contract in
 /// one line, for example
-/// <c>[HubMethodName(PresenceHubMethods.Ping)] public ValueTask&lt;PresencePingResult&gt; Ping() =&gt; Context.PingPresenceAsync();</c>
+/// <c>[HubMethodName(PresenceHubMethods.Ping)] public ValueTask&lt;PresenceResult&gt; Ping() =&gt; Context.PingPresenceAsync();</c>
 /// </summary>
 /// <remarks>
 /// Each method takes the user from the connection, never from the payload. Bad input and floods
@@ -22,9 +21,9 @@ public static class PresenceHubCallerContextExtensions
     /// it had expired).
     /// </summary>
     /// <param name="context">The hub's <c>Context</c>.</param>
-    /// <returns><c>{ "success": true }</c>, or <c>{ "success": false }</c> for an ignored anonymous connection.</returns>
+    /// <returns><c>{ "success": true }</c> when the lease was refreshed, or <c>{ "success": false }</c> for an ignored anonymous connection.</returns>
     /// <exception cref="HubException">Presence is not attached to this hub, or the connection exceeded <see cref="PresenceSignalROptions.PingRateLimit"/>.</exception>
-    public static ValueTask<PresencePingResult> PingPresenceAsync(this HubCallerContext context)
+    public static ValueTask<PresenceResult> PingPresenceAsync(this HubCallerContext context)
     {
         var connection = GetConnection(context, PresenceHubMethods.Ping);
         return connection.Commands.PingAsync(connection);

@@ -25,7 +25,7 @@ public static class PresenceSignalRBuilderExtensions
     /// Attaches presence to <typeparamref name="THub"/>, your own hub (no base class needed): its
     /// connections are tracked, each receives <c>presence:bulk-online</c> on connect, and presence
     /// events reach interested clients through <see cref="IHubContext{THub}"/>. Expose the heartbeat
-    /// with <c>[HubMethodName(PresenceHubMethods.Ping)] public ValueTask&lt;PresencePingResult&gt; Ping() =&gt; Context.PingPresenceAsync();</c>.
+    /// with <c>[HubMethodName(PresenceHubMethods.Ping)] public ValueTask&lt;PresenceResult&gt; Ping() =&gt; Context.PingPresenceAsync();</c>.
     /// Calling it again for the same hub is harmless; calling it for several hubs tracks each.
     /// </summary>
     /// <typeparam name="THub">The hub clients connect to for presence.</typeparam>

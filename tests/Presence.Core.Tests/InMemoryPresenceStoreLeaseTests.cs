@@ -59,7 +59,7 @@ public sealed class InMemoryPresenceStoreLeaseTests
                     {
                         if (connections.Count > 0 && connections.Values.All(end => end <= now))
                         {
-                            expected.Add(new SweptUser(id, OfflineReason.Expired, connections.Values.Max()));
+                            expected.Add(new SweptUser(id, OfflineReason.Expired, connections.Values.Max(), 0));
                         }
 
                         foreach (var ended in connections.Where(c => c.Value <= now).Select(c => c.Key).ToList())
@@ -94,7 +94,7 @@ public sealed class InMemoryPresenceStoreLeaseTests
         var swept = await SweepAllAsync(store, 100);
 
         // The user's last connection is the one that ended last, so that is when they were last seen.
-        Assert.Equal([new SweptUser("ann", OfflineReason.Expired, Start + TimeSpan.FromSeconds(70))], swept);
+        Assert.Equal([new SweptUser("ann", OfflineReason.Expired, Start + TimeSpan.FromSeconds(70), 0)], swept);
     }
 
     [Theory]
@@ -203,7 +203,8 @@ public sealed class InMemoryPresenceStoreLeaseTests
         do
         {
             result = await store.SweepExpiredAsync(limit);
-            swept.AddRange(result.Users);
+            Assert.All(result.Users, static u => Assert.True(u.Version > 0));
+            swept.AddRange(result.Users.Select(static u => u with { Version = 0 }));
         }
         while (result.HasMore);
 
@@ -211,14 +212,14 @@ public sealed class InMemoryPresenceStoreLeaseTests
     }
 
     /// <summary>Waits for the start, then runs <paramref name="operation"/> on each connection in turn and records what it reported.</summary>
-    private static List<(string, PresenceChange)> Drive(string[] connections, Barrier start, Func<string, string, ValueTask<PresenceChange>> operation)
+    private static List<(string, PresenceChange)> Drive(string[] connections, Barrier start, Func<string, string, ValueTask<PresenceTransition>> operation)
     {
         var changes = new List<(string, PresenceChange)>();
         start.SignalAndWait();
         foreach (var connection in connections)
         {
             var user = UserOf(connection);
-            changes.Add((user, operation(user, connection).AsTask().GetAwaiter().GetResult()));
+            changes.Add((user, operation(user, connection).AsTask().GetAwaiter().GetResult().Change));
         }
 
         return changes;

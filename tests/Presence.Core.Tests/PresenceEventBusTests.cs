@@ -11,8 +11,8 @@ public sealed class PresenceEventBusTests
     {
         await using var context = new PresenceTestContext(b => b.AddEventHandler((_, _, _) => throw new InvalidOperationException("handler bug")));
 
-        Assert.Equal(PresenceChange.CameOnline, await context.Tracker.ConnectAsync("alice", "a"));
-        Assert.Equal(PresenceChange.WentOffline, await context.Tracker.DisconnectAsync("alice", "a"));
+        Assert.Equal(PresenceChange.CameOnline, (await context.Tracker.ConnectAsync("alice", "a")).Change);
+        Assert.Equal(PresenceChange.WentOffline, (await context.Tracker.DisconnectAsync("alice", "a")).Change);
 
         Assert.Equal([typeof(UserOnline), typeof(UserOffline)], context.Events.Events.Select(e => e.GetType()));
         var failures = context.Logs.WithEventId(1001);

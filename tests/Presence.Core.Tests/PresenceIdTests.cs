@@ -23,6 +23,9 @@ public sealed class PresenceIdTests
         { "a\u009Fb", "control characters" },
     };
 
+    // Built from names: xunit serializes theory data as UTF-8, which would turn a lone surrogate into U+FFFD.
+    public static TheoryData<string> SurrogateProblems { get; } = ["high-at-end", "high-before-letter", "low-alone", "reversed-pair"];
+
     [Theory]
     [MemberData(nameof(ValidIds))]
     public void AValidId_PassesEveryCheck(string id)
@@ -59,5 +62,30 @@ public sealed class PresenceIdTests
 
         Assert.Equal("tenantId", exception.ParamName);
         Assert.Equal("userIds", explicitName.ParamName);
+    }
+
+    [Theory]
+    [MemberData(nameof(SurrogateProblems))]
+    public void AnIdWithALoneSurrogate_IsRejected_SoTwoIdsCannotShareOneUtf8Encoding(string kind)
+    {
+        var id = kind switch
+        {
+            "high-at-end" => "u\uD800",
+            "high-before-letter" => "u\uDBFFx",
+            "low-alone" => "u\uDC00",
+            _ => "u\uDE00\uD83D",
+        };
+
+        Assert.False(PresenceId.IsValid(id));
+        Assert.Contains("lone surrogate", PresenceId.Validate(id), StringComparison.Ordinal);
+        Assert.Contains("lone surrogate", Assert.Throws<ArgumentException>(() => PresenceId.ThrowIfInvalid(id)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SurrogatePairs_AreValid()
+    {
+        Assert.True(PresenceId.IsValid("pair-\uD83D\uDE00-end"));
+        Assert.True(PresenceId.IsValid("\uDBFF\uDFFF"));
+        Assert.True(PresenceId.IsValid("\uD800\uDC00\uD800\uDC00"));
     }
 }

@@ -31,6 +31,19 @@ public sealed class PresenceOptionsValidationTests
     }
 
     [Fact]
+    public async Task APlainNumberForATimeSpan_IsExplainedAsDays()
+    {
+        using var host = BuildHost(new() { ["Presence:ConnectionTtl"] = "60" });
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        var failure = Assert.Single(exception.Failures);
+        Assert.StartsWith("Presence:ConnectionTtl (60.00:00:00) must be between", failure, StringComparison.Ordinal);
+        Assert.Contains("a plain number such as 60 is read as 60 days", failure, StringComparison.Ordinal);
+        Assert.Contains("hh:mm:ss", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABadDelegate_FailsHostStart_NamingEveryBadOption()
     {
         using var host = BuildHost([], o =>

@@ -41,7 +41,7 @@ public sealed class PresenceSweeperTests
             await host.TickAsync();
             if (second % 3 == 0)
             {
-                Assert.Equal(PresenceChange.None, await host.Tracker.PingAsync("alice", "healthy-tab"));
+                Assert.Equal(PresenceChange.None, (await host.Tracker.PingAsync("alice", "healthy-tab")).Change);
             }
         }
 

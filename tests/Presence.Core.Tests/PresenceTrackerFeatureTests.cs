@@ -17,14 +17,14 @@ public sealed class PresenceTrackerFeatureTests
         context.Time.Advance(TimeSpan.FromSeconds(3));
         var awayAt = context.Time.GetUtcNow();
 
-        Assert.False(await context.Tracker.SetStatusAsync("alice", PresenceStatus.Available));
-        Assert.True(await context.Tracker.SetStatusAsync("alice", PresenceStatus.Away));
-        Assert.False(await context.Tracker.SetStatusAsync("alice", PresenceStatus.Away));
+        Assert.NotEqual(StatusChange.Changed, (await context.Tracker.SetStatusAsync("alice", PresenceStatus.Available)).Change);
+        Assert.Equal(StatusChange.Changed, (await context.Tracker.SetStatusAsync("alice", PresenceStatus.Away)).Change);
+        Assert.NotEqual(StatusChange.Changed, (await context.Tracker.SetStatusAsync("alice", PresenceStatus.Away)).Change);
         context.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await context.Tracker.SetStatusAsync("alice", "lunch"));
+        Assert.Equal(StatusChange.Changed, (await context.Tracker.SetStatusAsync("alice", "lunch")).Change);
 
         Assert.Equal(
-            [new UserStatusChanged("alice", awayAt, PresenceStatus.Away), new UserStatusChanged("alice", awayAt + TimeSpan.FromSeconds(1), "lunch")],
+            [new UserStatusChanged("alice", awayAt, PresenceStatus.Away, 0), new UserStatusChanged("alice", awayAt + TimeSpan.FromSeconds(1), "lunch", 0)],
             context.Events.Events);
     }
 
@@ -33,10 +33,10 @@ public sealed class PresenceTrackerFeatureTests
     {
         await using var context = new PresenceTestContext();
 
-        Assert.False(await context.Tracker.SetStatusAsync("ghost", PresenceStatus.Busy));
+        Assert.NotEqual(StatusChange.Changed, (await context.Tracker.SetStatusAsync("ghost", PresenceStatus.Busy)).Change);
 
         Assert.Empty(context.Events.Events);
-        Assert.Equal([new UserPresence("ghost", false, null, null, 0)], await context.Tracker.GetPresenceAsync(["ghost"]));
+        Assert.Equal([new UserPresence("ghost", false, null, null, 0, 0)], await context.Tracker.GetPresenceAsync(["ghost"]));
     }
 
     [Theory]
@@ -89,8 +89,8 @@ public sealed class PresenceTrackerFeatureTests
         await context.Tracker.SetStatusAsync("alice", PresenceStatus.Busy);
 
         Assert.Equal(
-            [new UserPresence("nobody", false, null, null, 0), new UserPresence("alice", true, PresenceStatus.Busy, null, 2)],
-            await context.Tracker.GetPresenceAsync(["nobody", "alice", "nobody"]));
+            [new UserPresence("nobody", false, null, null, 0, 0), new UserPresence("alice", true, PresenceStatus.Busy, null, 2, 0)],
+            (await context.Tracker.GetPresenceAsync(["nobody", "alice", "nobody"])).Select(static p => p with { Version = 0 }));
         await Assert.ThrowsAsync<ArgumentNullException>(() => context.Tracker.GetPresenceAsync(null!).AsTask());
     }
 
@@ -110,8 +110,8 @@ public sealed class PresenceTrackerFeatureTests
         await context.Tracker.SetStatusAsync("eve", PresenceStatus.Busy);
 
         Assert.Equal(
-            [new UserPresence("carol", true, PresenceStatus.Away, null, 2), new UserPresence("bob", true, null, null, 1)],
-            await context.Tracker.GetVisiblePresenceAsync("alice"));
+            [new UserPresence("carol", true, PresenceStatus.Away, null, 2, 0), new UserPresence("bob", true, null, null, 1, 0)],
+            (await context.Tracker.GetVisiblePresenceAsync("alice")).Select(static p => p with { Version = 0 }));
         Assert.Empty(await context.Tracker.GetVisiblePresenceAsync("eve"));
         await Assert.ThrowsAsync<ArgumentException>(() => context.Tracker.GetVisiblePresenceAsync(" ").AsTask());
     }
@@ -129,8 +129,8 @@ public sealed class PresenceTrackerFeatureTests
         var visible = await context.Tracker.GetVisiblePresenceAsync("alice");
 
         Assert.Equal(
-            [new UserPresence("alice", true, null, null, 1), new UserPresence("bob", true, PresenceStatus.Busy, null, 1)],
-            visible.OrderBy(p => p.UserId, StringComparer.Ordinal));
+            [new UserPresence("alice", true, null, null, 1, 0), new UserPresence("bob", true, PresenceStatus.Busy, null, 1, 0)],
+            visible.Select(static p => p with { Version = 0 }).OrderBy(p => p.UserId, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class PresenceTrackerFeatureTests
         context.Time.Advance(TimeSpan.FromSeconds(1));
         var disconnectedAt = context.Time.GetUtcNow();
 
-        Assert.Equal(PresenceChange.None, await context.Tracker.DisconnectAsync("alice", "tab"));
+        Assert.Equal(PresenceChange.None, (await context.Tracker.DisconnectAsync("alice", "tab")).Change);
         context.Time.Advance(s_grace - TimeSpan.FromTicks(1));
         Assert.Equal(0, await context.Tracker.SweepAsync());
         Assert.Empty(context.Events.Events);
@@ -164,7 +164,7 @@ public sealed class PresenceTrackerFeatureTests
         context.Time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(1, await context.Tracker.SweepAsync());
 
-        Assert.Equal([new UserOffline("alice", disconnectedAt, OfflineReason.Disconnected)], context.Events.Events);
+        Assert.Equal([new UserOffline("alice", disconnectedAt, OfflineReason.Disconnected, 0)], context.Events.Events);
         Assert.Equal(new Dictionary<string, DateTimeOffset?> { ["alice"] = disconnectedAt }, await context.Tracker.GetLastSeenAsync(["alice"]));
         Assert.Equal(default, await context.Tracker.GetCountsAsync());
     }
@@ -178,7 +178,7 @@ public sealed class PresenceTrackerFeatureTests
 
         await context.Tracker.DisconnectAsync("alice", "before-reload");
         context.Time.Advance(s_grace - TimeSpan.FromTicks(1));
-        Assert.Equal(PresenceChange.None, await context.Tracker.ConnectAsync("alice", "after-reload"));
+        Assert.Equal(PresenceChange.None, (await context.Tracker.ConnectAsync("alice", "after-reload")).Change);
         context.Time.Advance(s_grace);
         Assert.Equal(0, await context.Tracker.SweepAsync());
 
@@ -199,6 +199,6 @@ public sealed class PresenceTrackerFeatureTests
         context.Time.Advance(PresenceTestContext.Ttl * 3);
         Assert.Equal(1, await context.Tracker.SweepAsync());
 
-        Assert.Equal([new UserOffline("alice", lastPing + PresenceTestContext.Ttl, OfflineReason.Expired)], context.Events.Events);
+        Assert.Equal([new UserOffline("alice", lastPing + PresenceTestContext.Ttl, OfflineReason.Expired, 0)], context.Events.Events);
     }
 }

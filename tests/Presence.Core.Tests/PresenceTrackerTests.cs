@@ -12,12 +12,12 @@ public sealed class PresenceTrackerTests
         context.Time.Advance(TimeSpan.FromSeconds(5));
         var at = context.Time.GetUtcNow();
 
-        Assert.Equal(PresenceChange.CameOnline, await context.Tracker.ConnectAsync("alice", "tab1"));
+        Assert.Equal(PresenceChange.CameOnline, (await context.Tracker.ConnectAsync("alice", "tab1")).Change);
         context.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(PresenceChange.None, await context.Tracker.ConnectAsync("alice", "tab2"));
-        Assert.Equal(PresenceChange.None, await context.Tracker.ConnectAsync("alice", "tab1"));
+        Assert.Equal(PresenceChange.None, (await context.Tracker.ConnectAsync("alice", "tab2")).Change);
+        Assert.Equal(PresenceChange.None, (await context.Tracker.ConnectAsync("alice", "tab1")).Change);
 
-        Assert.Equal([new UserOnline("alice", at)], context.Events.Events);
+        Assert.Equal([new UserOnline("alice", at, 0)], context.Events.Events);
         Assert.True(await context.Tracker.IsOnlineAsync("alice"));
         Assert.Equal(new PresenceCounts(1, 2), await context.Tracker.GetCountsAsync());
     }
@@ -30,15 +30,15 @@ public sealed class PresenceTrackerTests
         await context.Tracker.ConnectAsync("alice", "tab2");
         context.Events.Clear();
 
-        Assert.Equal(PresenceChange.None, await context.Tracker.DisconnectAsync("alice", "tab1"));
+        Assert.Equal(PresenceChange.None, (await context.Tracker.DisconnectAsync("alice", "tab1")).Change);
         Assert.Empty(context.Events.Events);
         context.Time.Advance(TimeSpan.FromSeconds(2));
         var at = context.Time.GetUtcNow();
-        Assert.Equal(PresenceChange.WentOffline, await context.Tracker.DisconnectAsync("alice", "tab2"));
-        Assert.Equal(PresenceChange.None, await context.Tracker.DisconnectAsync("alice", "tab2"));
-        Assert.Equal(PresenceChange.None, await context.Tracker.DisconnectAsync("bob", "never-connected"));
+        Assert.Equal(PresenceChange.WentOffline, (await context.Tracker.DisconnectAsync("alice", "tab2")).Change);
+        Assert.Equal(PresenceChange.None, (await context.Tracker.DisconnectAsync("alice", "tab2")).Change);
+        Assert.Equal(PresenceChange.None, (await context.Tracker.DisconnectAsync("bob", "never-connected")).Change);
 
-        Assert.Equal([new UserOffline("alice", at, OfflineReason.Disconnected)], context.Events.Events);
+        Assert.Equal([new UserOffline("alice", at, OfflineReason.Disconnected, 0)], context.Events.Events);
         Assert.False(await context.Tracker.IsOnlineAsync("alice"));
     }
 
@@ -52,7 +52,7 @@ public sealed class PresenceTrackerTests
         for (var i = 0; i < 5; i++)
         {
             context.Time.Advance(PresenceTestContext.Ttl - TimeSpan.FromTicks(1));
-            Assert.Equal(PresenceChange.None, await context.Tracker.PingAsync("alice", "tab"));
+            Assert.Equal(PresenceChange.None, (await context.Tracker.PingAsync("alice", "tab")).Change);
             Assert.Equal(0, await context.Tracker.SweepAsync());
         }
 
@@ -66,9 +66,9 @@ public sealed class PresenceTrackerTests
         await using var context = new PresenceTestContext();
         var at = context.Time.GetUtcNow();
 
-        Assert.Equal(PresenceChange.CameOnline, await context.Tracker.PingAsync("alice", "lost"));
+        Assert.Equal(PresenceChange.CameOnline, (await context.Tracker.PingAsync("alice", "lost")).Change);
 
-        Assert.Equal([new UserOnline("alice", at)], context.Events.Events);
+        Assert.Equal([new UserOnline("alice", at, 0)], context.Events.Events);
         Assert.Equal(1, await context.Store.GetConnectionCountAsync("alice"));
     }
 
@@ -83,13 +83,13 @@ public sealed class PresenceTrackerTests
         context.Time.Advance(TimeSpan.FromSeconds(3));
         var backAt = context.Time.GetUtcNow();
 
-        Assert.Equal(PresenceChange.CameOnline, await context.Tracker.PingAsync("alice", "tab"));
+        Assert.Equal(PresenceChange.CameOnline, (await context.Tracker.PingAsync("alice", "tab")).Change);
 
         Assert.Equal(
             [
-                new UserOnline("alice", PresenceTestContext.Start),
-                new UserOffline("alice", expiredAt, OfflineReason.Expired),
-                new UserOnline("alice", backAt),
+                new UserOnline("alice", PresenceTestContext.Start, 0),
+                new UserOffline("alice", expiredAt, OfflineReason.Expired, 0),
+                new UserOnline("alice", backAt, 0),
             ],
             context.Events.Events);
     }
@@ -235,8 +235,8 @@ public sealed class PresenceTrackerTests
         await using var context = new PresenceTestContext(b => b.AddStore<SingleUseValueTaskStore>());
         var store = (SingleUseValueTaskStore)context.Store;
 
-        Assert.Equal(PresenceChange.CameOnline, await context.Tracker.PingAsync("alice", "a"));
-        Assert.Equal(PresenceChange.None, await context.Tracker.PingAsync("alice", "a"));
+        Assert.Equal(PresenceChange.CameOnline, (await context.Tracker.PingAsync("alice", "a")).Change);
+        Assert.Equal(PresenceChange.None, (await context.Tracker.PingAsync("alice", "a")).Change);
 
         Assert.Equal(2, store.Results);
         Assert.Single(context.Events.Events);

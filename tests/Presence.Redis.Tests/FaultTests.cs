@@ -41,12 +41,12 @@ public sealed class FaultTests : IAsyncLifetime
         await _server.StopAsync();
 
         // Down: calls fail fast with a clear exception, the tracker logs it, nothing is published.
-        var ping = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => _node.Tracker.PingAsync(User(0), Connection(0, 0)).AsTask());
+        var ping = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _node.Tracker.PingAsync(User(0), Connection(0, 0)).AsTask());
         Assert.Contains("Redis presence store could not refresh connection leases", ping.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<RedisException>(ping.InnerException);
-        var connect = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => _node.Tracker.ConnectAsync("newcomer", "n1").AsTask());
+        var connect = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _node.Tracker.ConnectAsync("newcomer", "n1").AsTask());
         Assert.Contains("could not register a connection", connect.Message, StringComparison.Ordinal);
-        Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 1006 && e.Level == LogLevel.Error && e.Exception is Presence.Redis.PresenceStoreUnavailableException);
+        Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 1006 && e.Level == LogLevel.Error && e.Exception is PresenceStoreUnavailableException);
 
         await _server.StartAgainAsync();
         await WaitUntilReachableAsync();
@@ -70,7 +70,7 @@ public sealed class FaultTests : IAsyncLifetime
         // Heartbeats arriving before the node noticed: the connections never dropped, so no CameOnline.
         for (var u = 0; u < Users; u += 3)
         {
-            Assert.Equal(PresenceChange.None, await _node.Tracker.PingAsync(User(u), Connection(u, 0)));
+            Assert.Equal(PresenceChange.None, (await _node.Tracker.PingAsync(User(u), Connection(u, 0))).Change);
         }
 
         _time.Advance(TimeSpan.FromSeconds(25));
@@ -90,7 +90,7 @@ public sealed class FaultTests : IAsyncLifetime
         await node.Tracker.ConnectAsync("stayer", "s1");
         node.Events.Clear();
         var leftAt = _time.GetUtcNow();
-        Assert.Equal(PresenceChange.None, await node.Tracker.DisconnectAsync("leaver", "l1"));
+        Assert.Equal(PresenceChange.None, (await node.Tracker.DisconnectAsync("leaver", "l1")).Change);
 
         await _redis.GetServer(_server.EndPoint).FlushAllDatabasesAsync();
         _time.Advance(TimeSpan.FromSeconds(25));
@@ -98,11 +98,17 @@ public sealed class FaultTests : IAsyncLifetime
             async () => await node.Store.GetCountsAsync() == new PresenceCounts(2, 1),
             "the live connection and the grace period to be put back");
 
-        Assert.Equal([new UserPresence("leaver", true, null, null, 0), new UserPresence("stayer", true, null, null, 1)], await node.Store.GetPresenceAsync(["leaver", "stayer"]));
+        Assert.Equal(
+            [("leaver", true, 0), ("stayer", true, 1)],
+            (await node.Store.GetPresenceAsync(["leaver", "stayer"])).Select(p => (p.UserId, p.IsOnline, p.ConnectionCount)));
         Assert.Empty(node.Events);
         _time.Advance(grace - TimeSpan.FromSeconds(25));
         Assert.Equal(1, await node.Tracker.SweepAsync());
-        Assert.Equal([new UserOffline("leaver", leftAt, OfflineReason.Disconnected)], node.Events);
+
+        // The lost version field is floored by the clock: the offline still outranks the connect.
+        var offline = Assert.IsType<UserOffline>(Assert.Single(node.Events));
+        Assert.Equal(("leaver", leftAt, OfflineReason.Disconnected), (offline.UserId, offline.Timestamp, offline.Reason));
+        Assert.True(offline.Version > PresenceVersion.FromTime(leftAt), "version above the disconnect's clock floor");
     }
 
     [Fact]
@@ -119,9 +125,9 @@ public sealed class FaultTests : IAsyncLifetime
         await host.StartAsync();
         var tracker = host.Services.GetRequiredService<IPresenceTracker>();
 
-        var first = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.ConnectAsync("alice", "a1").AsTask());
-        var second = await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.PingAsync("alice", "a1").AsTask());
-        await Assert.ThrowsAsync<Presence.Redis.PresenceStoreUnavailableException>(() => tracker.GetCountsAsync().AsTask());
+        var first = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => tracker.ConnectAsync("alice", "a1").AsTask());
+        var second = await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => tracker.PingAsync("alice", "a1").AsTask());
+        await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => tracker.GetCountsAsync().AsTask());
 
         Assert.Contains("key prefix 'presence'", first.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<RedisException>(second.InnerException);
@@ -144,8 +150,8 @@ public sealed class FaultTests : IAsyncLifetime
     {
         for (var u = 0; u < Users; u++)
         {
-            Assert.Equal(PresenceChange.CameOnline, await _node.Tracker.ConnectAsync(User(u), Connection(u, 0)));
-            Assert.Equal(PresenceChange.None, await _node.Tracker.ConnectAsync(User(u), Connection(u, 1)));
+            Assert.Equal(PresenceChange.CameOnline, (await _node.Tracker.ConnectAsync(User(u), Connection(u, 0))).Change);
+            Assert.Equal(PresenceChange.None, (await _node.Tracker.ConnectAsync(User(u), Connection(u, 1))).Change);
         }
 
         Assert.Equal(Users, _node.Events.Count);
@@ -177,7 +183,7 @@ public sealed class FaultTests : IAsyncLifetime
         {
             return await _node.Store.GetCountsAsync();
         }
-        catch (Presence.Redis.PresenceStoreUnavailableException)
+        catch (PresenceStoreUnavailableException)
         {
             return null;
         }
@@ -188,15 +194,15 @@ public sealed class FaultTests : IAsyncLifetime
     {
         for (var u = 0; u < Users; u++)
         {
-            Assert.Equal(PresenceChange.None, await _node.Tracker.PingAsync(User(u), Connection(u, 0)));
+            Assert.Equal(PresenceChange.None, (await _node.Tracker.PingAsync(User(u), Connection(u, 0))).Change);
             Assert.True(await _node.Tracker.IsOnlineAsync(User(u)));
         }
 
         Assert.Equal(0, await _node.Tracker.SweepAsync());
         Assert.Empty(_node.Events);
 
-        Assert.Equal(PresenceChange.None, await _node.Tracker.DisconnectAsync(User(0), Connection(0, 0)));
-        Assert.Equal(PresenceChange.WentOffline, await _node.Tracker.DisconnectAsync(User(0), Connection(0, 1)));
+        Assert.Equal(PresenceChange.None, (await _node.Tracker.DisconnectAsync(User(0), Connection(0, 0))).Change);
+        Assert.Equal(PresenceChange.WentOffline, (await _node.Tracker.DisconnectAsync(User(0), Connection(0, 1))).Change);
         var offline = Assert.IsType<UserOffline>(Assert.Single(_node.Events));
         Assert.Equal((User(0), OfflineReason.Disconnected), (offline.UserId, offline.Reason));
     }

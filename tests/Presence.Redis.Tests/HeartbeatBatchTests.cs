@@ -46,8 +46,8 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
         // Started in one go, so they queue behind one flush: new users sit between renewals, in several
         // slices; each new user pings one connection three times and a second connection once.
         var newUsers = Enumerable.Range(0, Known).Where(i => i % 500 == 250).Select(i => $"nu{i}").ToList();
-        var known = new List<Task<PresenceChange>>();
-        var fresh = newUsers.ToDictionary(u => u, _ => new List<Task<PresenceChange>>());
+        var known = new List<Task<PresenceTransition>>();
+        var fresh = newUsers.ToDictionary(u => u, _ => new List<Task<PresenceTransition>>());
         for (var i = 0; i < Known; i++)
         {
             known.Add(store.RefreshConnectionAsync($"ku{i}", $"k{i}").AsTask());
@@ -61,11 +61,11 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
             }
         }
 
-        Assert.All(await Task.WhenAll(known), change => Assert.Equal(PresenceChange.None, change));
+        Assert.All(await Task.WhenAll(known), change => Assert.Equal(PresenceChange.None, change.Change));
         foreach (var (user, pings) in fresh)
         {
             var changes = await Task.WhenAll(pings);
-            Assert.Equal(1, changes.Count(c => c == PresenceChange.CameOnline));
+            Assert.Equal(1, changes.Count(c => c.Change == PresenceChange.CameOnline));
             Assert.Equal(2, await store.GetConnectionCountAsync(user));
         }
 
@@ -78,14 +78,14 @@ public sealed class HeartbeatBatchTests : IAsyncLifetime
     public async Task ABatchWhoseConnectionsAllExist_RenewsEveryLease_AndLosesNone(bool cluster)
     {
         var store = await CreateStoreWithKnownConnectionsAsync(cluster);
-        var expiry = store.Keys.ForShard(0)[RedisPresenceKeys.Expiry];
+        var expiry = store.Keys.ForShard(0).Expiry;
         var before = await _redis!.GetDatabase().SortedSetRangeByRankWithScoresAsync(expiry);
 
         _time.Advance(TimeSpan.FromSeconds(1));
         var changes = await Task.WhenAll(Enumerable.Range(0, Known).Select(i => store.RefreshConnectionAsync($"ku{i}", $"k{i}").AsTask()));
         var after = (await _redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(expiry)).ToDictionary(e => e.Element, e => e.Score);
 
-        Assert.All(changes, change => Assert.Equal(PresenceChange.None, change));
+        Assert.All(changes, change => Assert.Equal(PresenceChange.None, change.Change));
         Assert.Equal(Known, after.Count);
         Assert.All(before, entry => Assert.True(after[entry.Element] > entry.Score, "every lease moved forward"));
         Assert.DoesNotContain(0d, after.Values);

@@ -46,8 +46,8 @@ public sealed class KeyLayoutTests : IAsyncLifetime
 
         foreach (var user in users)
         {
-            Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync(user, user + "|conn"));
-            Assert.Equal(PresenceChange.None, await store.RefreshConnectionAsync(user, user + "|conn"));
+            Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync(user, user + "|conn")).Change);
+            Assert.Equal(PresenceChange.None, (await store.RefreshConnectionAsync(user, user + "|conn")).Change);
         }
 
         // Ids that differ only in the tricky characters are different users.
@@ -62,22 +62,24 @@ public sealed class KeyLayoutTests : IAsyncLifetime
         // Statuses are hash values: tricky characters in them are kept verbatim and forge nothing.
         foreach (var user in users)
         {
-            Assert.True(await store.SetStatusAsync(user, "{busy}:*?[] " + user.Length));
+            Assert.Equal(StatusChange.Changed, (await store.SetStatusAsync(user, "{busy}:*?[] " + user.Length)).Change);
         }
 
-        Assert.Equal(users.Select(u => new UserPresence(u, true, "{busy}:*?[] " + u.Length, null, 1)), await store.GetPresenceAsync(users));
+        Assert.Equal(
+            users.Select(u => (u, true, (string?)("{busy}:*?[] " + u.Length), 1)),
+            (await store.GetPresenceAsync(users)).Select(p => (p.UserId, p.IsOnline, p.Status, p.ConnectionCount)));
 
         // Closing each connection takes exactly its own user offline, and remembers when.
         foreach (var user in users)
         {
-            Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync(user, user + "|conn"));
+            Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync(user, user + "|conn")).Change);
         }
 
         Assert.Empty(await store.GetOnlineAsync(users));
         Assert.All(await store.GetPresenceAsync(users), p => Assert.Equal((false, null, 0, true), (p.IsOnline, p.Status, p.ConnectionCount, p.LastSeen.HasValue)));
 
         // Every key the store wrote is one of its shard keys: nothing was built from an id.
-        var expected = Enumerable.Range(0, 16).SelectMany(s => new RedisPresenceKeys(prefix, 16).ForShard(s)).Select(k => (string)k!).ToHashSet();
+        var expected = Enumerable.Range(0, 16).SelectMany(s => new RedisPresenceKeys(prefix, 16).ForShard(s).Keys).Select(k => (string)k!).ToHashSet();
         foreach (var endpoint in _redis.GetEndPoints())
         {
             var server = _redis.GetServer(endpoint);
@@ -102,11 +104,11 @@ public sealed class KeyLayoutTests : IAsyncLifetime
         var appB = NewStore(NewPrefix(), clock);
         var user = $"shared-{Guid.NewGuid():N}";
 
-        Assert.Equal(PresenceChange.CameOnline, await appA.AddConnectionAsync(user, "c1"));
+        Assert.Equal(PresenceChange.CameOnline, (await appA.AddConnectionAsync(user, "c1")).Change);
         Assert.False(await appB.IsOnlineAsync(user));
         Assert.Equal(new PresenceCounts(0, 0), await appB.GetCountsAsync());
-        Assert.Equal(PresenceChange.CameOnline, await appB.AddConnectionAsync(user, "c1"));
-        Assert.Equal(PresenceChange.WentOffline, await appB.RemoveConnectionAsync(user, "c1"));
+        Assert.Equal(PresenceChange.CameOnline, (await appB.AddConnectionAsync(user, "c1")).Change);
+        Assert.Equal(PresenceChange.WentOffline, (await appB.RemoveConnectionAsync(user, "c1")).Change);
         Assert.True(await appA.IsOnlineAsync(user));
 
         clock.Advance(TimeSpan.FromMinutes(2));
@@ -126,7 +128,7 @@ public sealed class KeyLayoutTests : IAsyncLifetime
         Assert.Equal((int)(Fnv1a("用户") % 16), keys.ShardOf("用户"));
         var used = Enumerable.Range(0, 1000).Select(i => keys.ShardOf($"user-{i}")).Distinct().Count();
         Assert.Equal(16, used);
-        Assert.Equal("presence:{3}:expiry", (string)keys.ForShard(3)[RedisPresenceKeys.Expiry]!);
+        Assert.Equal("presence:{3}:expiry", (string)keys.ForShard(3).Expiry!);
     }
 
     private static uint Fnv1a(string value)

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Presence.Conformance;
+using Presence.Testing;
 using StackExchange.Redis;
 
 namespace Presence.Redis.Tests;

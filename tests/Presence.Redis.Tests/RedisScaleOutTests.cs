@@ -41,9 +41,9 @@ public sealed class RedisScaleOutTests
 
         var store = Assert.IsType<RedisPresenceStore>(provider.GetRequiredService<IPresenceStore>());
         var before = shared.OperationCount;
-        Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync("alice", "a1"));
+        Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync("alice", "a1")).Change);
         Assert.True(shared.OperationCount > before, "The store's commands go through the shared connection.");
-        Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync("alice", "a1"));
+        Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync("alice", "a1")).Change);
         await TestRedis.DeleteKeysAsync(shared, prefix);
     }
 

@@ -22,6 +22,7 @@ public sealed class RegistrationTests
             s => s.AddPresence().AddRedisStore(ConfigurationOptions.Parse(configuration)),
             s => s.AddSingleton(shared).AddPresence().AddRedisStore(),
             s => s.AddPresence().AddRedisStore(o => o.ConnectionMultiplexerFactory = () => Task.FromResult(shared)),
+            s => s.AddKeyedSingleton("presence", shared).AddPresence().AddRedisStore(sp => sp.GetRequiredKeyedService<IConnectionMultiplexer>("presence")),
         };
 
         foreach (var register in registrations)
@@ -33,14 +34,50 @@ public sealed class RegistrationTests
             await using var provider = services.BuildServiceProvider();
 
             var store = Assert.IsType<RedisPresenceStore>(provider.GetRequiredService<IPresenceStore>());
-            Assert.Equal(PresenceChange.CameOnline, await store.AddConnectionAsync("alice", "a1"));
+            Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync("alice", "a1")).Change);
             Assert.True(await provider.GetRequiredService<IPresenceTracker>().IsOnlineAsync("alice"));
-            Assert.Equal(PresenceChange.WentOffline, await store.RemoveConnectionAsync("alice", "a1"));
+            Assert.Equal(PresenceChange.WentOffline, (await store.RemoveConnectionAsync("alice", "a1")).Change);
             await TestRedis.DeleteKeysAsync(shared, prefix);
         }
 
         // The store disposed a connection it created, never the shared one.
         Assert.True(shared.IsConnected);
+    }
+
+    [Fact]
+    public async Task AMultiplexerFromTheContainer_IsUsedAsIs_AndOutlivesTheStore()
+    {
+        // Registered the way .NET Aspire's AddRedisClient does: the app owns it.
+        var own = await TestRedis.ConnectAsync(await TestRedis.StandaloneConfigurationAsync());
+        var prefix = TestRedis.NewPrefix("di-own");
+        var calls = 0;
+        var services = new ServiceCollection().AddLogging().AddSingleton(own);
+        services.AddPresence().AddRedisStore(sp => { calls++; return sp.GetRequiredService<IConnectionMultiplexer>(); }, o => o.KeyPrefix = prefix);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var store = provider.GetRequiredService<IPresenceStore>();
+            Assert.Equal(0, calls);
+            Assert.Equal(PresenceChange.CameOnline, (await store.AddConnectionAsync("alice", "a1")).Change);
+            await store.AddConnectionAsync("alice", "a2");
+            Assert.Equal(1, calls);
+            Assert.Equal(1, await own.GetDatabase().HashLengthAsync(((RedisPresenceStore)store).Keys.ForUser("alice").Users));
+        }
+
+        Assert.True(own.IsConnected);
+        await own.GetDatabase().PingAsync();
+        await TestRedis.DeleteKeysAsync(own, prefix);
+        await own.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AMultiplexerFactory_AndAConnectionStringTogether_FailWhenTheStoreIsBuilt()
+    {
+        var shared = await TestRedis.StandaloneAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddPresence().AddRedisStore(_ => shared, o => o.Configuration = "localhost:1");
+        await using var provider = services.BuildServiceProvider();
+        var exception = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IPresenceStore>());
+        Assert.Contains("RedisPresenceStoreOptions.Configuration", exception.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -9,20 +9,17 @@ internal sealed class RoutedNodes(IReadOnlyList<IPresenceStore> nodes) : IPresen
 {
     private int _next;
 
-    public ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public ValueTask<PresenceTransition> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         NodeOf(connectionId).AddConnectionAsync(userId, connectionId, cancellationToken);
 
-    public ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         NodeOf(connectionId).RemoveConnectionAsync(userId, connectionId, cancellationToken);
 
-    public ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         NodeOf(connectionId).RefreshConnectionAsync(userId, connectionId, cancellationToken);
 
     public ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default) =>
         Any().SweepExpiredAsync(maxConnections, cancellationToken);
-
-    public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default) =>
-        Any().IsOnlineAsync(userId, cancellationToken);
 
     public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
         Any().GetOnlineAsync(userIds, cancellationToken);
@@ -30,13 +27,10 @@ internal sealed class RoutedNodes(IReadOnlyList<IPresenceStore> nodes) : IPresen
     public ValueTask<IReadOnlyList<string>> GetAllOnlineAsync(CancellationToken cancellationToken = default) =>
         Any().GetAllOnlineAsync(cancellationToken);
 
-    public ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default) =>
-        Any().GetConnectionCountAsync(userId, cancellationToken);
-
     public ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         Any().GetCountsAsync(cancellationToken);
 
-    public ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
+    public ValueTask<StatusTransition> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
         Any().SetStatusAsync(userId, status, cancellationToken);
 
     public ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>

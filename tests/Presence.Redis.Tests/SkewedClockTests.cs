@@ -34,8 +34,8 @@ public sealed class SkewedClockTests : IAsyncLifetime
         var alice = $"alice-{Guid.NewGuid():N}";
         var bob = $"bob-{Guid.NewGuid():N}";
 
-        Assert.Equal(PresenceChange.CameOnline, await honest.AddConnectionAsync(alice, "a1"));
-        Assert.Equal(PresenceChange.CameOnline, await behind.AddConnectionAsync(bob, "b1"));
+        Assert.Equal(PresenceChange.CameOnline, (await honest.AddConnectionAsync(alice, "a1")).Change);
+        Assert.Equal(PresenceChange.CameOnline, (await behind.AddConnectionAsync(bob, "b1")).Change);
 
         // A store trusting node clocks would expire both here: "ahead" thinks a minute passed.
         var swept = await ahead.SweepExpiredAsync(1000);

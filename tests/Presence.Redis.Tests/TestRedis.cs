@@ -89,7 +89,7 @@ internal static class TestRedis
 
         var keys = new RedisPresenceKeys(keyPrefix, shards);
         var database = redis.GetDatabase();
-        await Task.WhenAll(Enumerable.Range(0, shards).SelectMany(s => keys.ForShard(s)).Select(k => database.KeyDeleteAsync(k)));
+        await Task.WhenAll(Enumerable.Range(0, shards).SelectMany(s => keys.ForShard(s).Keys).Select(k => database.KeyDeleteAsync(k)));
     }
 
     public static string NewPrefix(string name) => $"t-{name}-{Guid.NewGuid():N}";

@@ -44,6 +44,27 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Versions_decided_on_both_nodes_strictly_increase_and_bulk_online_carries_them()
+    {
+        var watcher = await _cluster.ConnectAsync(_cluster.B, "watcher");
+        var onA = await _cluster.ConnectAsync(_cluster.A, "vera");
+        var online = await watcher.WaitForOnlineAsync("vera", ScaleOutCluster.Patience);
+        await onA.DisposeAsync();
+        var offline = await watcher.WaitForOfflineAsync("vera", ScaleOutCluster.Patience);
+
+        var onB = await _cluster.ConnectAsync(_cluster.B, "vera");
+        var again = await watcher.WaitForAsync(
+            m => m.Kind == "online" && m.UserId == "vera" && m.Sequence > offline.Sequence, ScaleOutCluster.Patience, "vera online again");
+
+        Assert.True(online.Version > 0 && online.Version < offline.Version && offline.Version < again.Version,
+            $"versions {online.Version} < {offline.Version} < {again.Version}");
+        var bulk = onB.LastBulkMessage;
+        Assert.Equal(again.Version, bulk.Versions["vera"]);
+        Assert.Equal(bulk.Users.Order(StringComparer.Ordinal), bulk.Versions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((long)ScaleOutCluster.HeartbeatInterval.TotalMilliseconds, bulk.HeartbeatIntervalMs);
+    }
+
+    [Fact]
     public async Task One_user_with_a_tab_on_each_node_is_one_presence()
     {
         var watcher = await _cluster.ConnectAsync(_cluster.B, "watcher");

@@ -74,7 +74,9 @@ public sealed class OwnHubFeatureTests
         Assert.Equal("""{"success":true}""", (await alice.SetStatusAsync("away")).GetRawText());
 
         Assert.Equal("away", (await bob.ExpectAsync(PresenceHubMethods.Status, "alice")).Status);
-        Assert.Equal("""{"online":["bob"]}""", (await alice.SubscribeAsync("bob")).GetRawText());
+        var reply = await alice.SubscribeAsync("bob");
+        Assert.Equal(["online", "versions"], reply.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["bob"], Online(reply));
         Assert.Equal("""{"success":true}""", (await alice.UnsubscribeAsync("bob")).GetRawText());
     }
 

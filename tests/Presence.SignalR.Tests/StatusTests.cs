@@ -22,7 +22,7 @@ public sealed class StatusTests : DemoAppTests
 
         Assert.Equal("""{"success":true}""", result.GetRawText());
         var status = await bob.ExpectAsync(PresenceHubMethods.Status, "alice");
-        Assert.Equal(["userId", "status", "timestamp"], status.PropertyNames);
+        Assert.Equal(["userId", "status", "timestamp", "version"], status.PropertyNames);
         Assert.Equal("away", status.Status);
         Assert.InRange(status.Timestamp, before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal("away", (await alice.ExpectAsync(PresenceHubMethods.Status, "alice")).Status);
@@ -98,21 +98,21 @@ public sealed class StatusTests : DemoAppTests
         await using var alice = await App.ConnectDemoAsync("alice", "red");
         await using var bob = await App.ConnectDemoAsync("bob", "red");
         await using var carol = await App.ConnectDemoAsync("carol", "red");
-        Assert.Equal(["users"], carol.BulkOnlineMessage!.PropertyNames);
+        Assert.Equal(["users", "versions", "heartbeatIntervalMs"], carol.BulkOnlineMessage!.PropertyNames);
 
         await alice.SetStatusAsync("away");
         await bob.SetStatusAsync("busy");
         await carol.SetStatusAsync(PresenceStatus.Available);
         await using var dave = await App.ConnectDemoAsync("dave", "red");
 
-        Assert.Equal(["users", "statuses"], dave.BulkOnlineMessage!.PropertyNames);
+        Assert.Equal(["users", "statuses", "versions", "heartbeatIntervalMs"], dave.BulkOnlineMessage!.PropertyNames);
         Assert.Equal(["alice", "bob", "carol", "dave"], dave.BulkOnline.Order(StringComparer.Ordinal));
         Assert.Equal(
             new Dictionary<string, string> { ["alice"] = "away", ["bob"] = "busy" },
             dave.BulkOnlineMessage.Statuses);
 
         await using var blue = await App.ConnectDemoAsync("erin", "blue");
-        Assert.Equal(["users"], blue.BulkOnlineMessage!.PropertyNames);
+        Assert.Equal(["users", "versions", "heartbeatIntervalMs"], blue.BulkOnlineMessage!.PropertyNames);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SubscriptionTests : DemoAppTests
         Assert.Equal(["dave"], dave.BulkOnline);
 
         var reply = await dave.SubscribeAsync("alice");
-        Assert.Equal(["online"], reply.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["online", "versions"], reply.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["alice"], Online(reply));
 
         await alice.SetStatusAsync("busy");

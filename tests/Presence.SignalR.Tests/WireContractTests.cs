@@ -15,7 +15,7 @@ public sealed class WireContractTests : DemoAppTests
         await using var alice = await App.ConnectDemoAsync("alice", "red");
         await using var bob = await App.ConnectDemoAsync("bob", "red");
 
-        Assert.Equal(["users"], bob.BulkOnlineMessage!.PropertyNames);
+        Assert.Equal(["users", "versions", "heartbeatIntervalMs"], bob.BulkOnlineMessage!.PropertyNames);
         Assert.Equal(JsonValueKind.Array, bob.BulkOnlineMessage.Payload.GetProperty("users").ValueKind);
         Assert.Equal(["alice", "bob"], bob.BulkOnline.Order(StringComparer.Ordinal));
         Assert.Equal(["alice"], alice.BulkOnline);
@@ -40,7 +40,7 @@ public sealed class WireContractTests : DemoAppTests
         await using var alice = await App.ConnectDemoAsync("alice", "red");
 
         var online = await bob.ExpectAsync(PresenceHubMethods.Online, "alice");
-        Assert.Equal(["userId", "timestamp"], online.PropertyNames);
+        Assert.Equal(["userId", "timestamp", "version"], online.PropertyNames);
         Assert.EndsWith("Z", online.Payload.GetProperty("timestamp").GetString(), StringComparison.Ordinal);
         Assert.InRange(online.Timestamp, before, DateTimeOffset.UtcNow.AddSeconds(1));
     }
@@ -55,7 +55,7 @@ public sealed class WireContractTests : DemoAppTests
         await alice.DisposeAsync();
 
         var offline = await bob.ExpectAsync(PresenceHubMethods.Offline, "alice");
-        Assert.Equal(["userId", "timestamp", "reason"], offline.PropertyNames);
+        Assert.Equal(["userId", "timestamp", "reason", "version"], offline.PropertyNames);
         Assert.Equal("disconnected", offline.Reason);
         Assert.False(await App.Store.IsOnlineAsync("alice"));
     }

@@ -26,7 +26,7 @@ public class FanOutBenchmarks
     private const string Group = "team-fanout";
     private const string TransitionUser = "user-transition";
 
-    private readonly UserOnline _event = new(TransitionUser, DateTimeOffset.UnixEpoch.AddYears(56));
+    private readonly UserOnline _event = new(TransitionUser, DateTimeOffset.UnixEpoch.AddYears(56), Version: 1);
     private ServiceProvider _services = null!;
     private IHubContext<PresenceHub> _hub = null!;
     private string[] _interested = [];
@@ -83,7 +83,7 @@ public class FanOutBenchmarks
     public async Task Seed()
     {
         var audience = await _seedResolver.GetAudienceAsync(_event.UserId).ConfigureAwait(false);
-        var message = new PresenceOnlineMessage(_event.UserId, _event.Timestamp.ToString("O"));
+        var message = new PresenceOnlineMessage { UserId = _event.UserId, Timestamp = _event.Timestamp.ToString("O"), Version = _event.Version };
         foreach (var userId in audience.UserIds)
         {
             await _hub.Clients.User(userId).SendAsync(PresenceHubMethods.Online, message).ConfigureAwait(false);

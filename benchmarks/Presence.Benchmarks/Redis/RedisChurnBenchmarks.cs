@@ -31,8 +31,8 @@ public class RedisChurnBenchmarks : RedisBenchmarkBase
         StartRedis();
         Setup(
             "churn, ours (RedisPresenceStore)",
-            async (u, c) => await OurStore.Store.AddConnectionAsync(u, c).ConfigureAwait(false) == PresenceChange.CameOnline,
-            async (u, c) => await OurStore.Store.RemoveConnectionAsync(u, c).ConfigureAwait(false) == PresenceChange.WentOffline);
+            async (u, c) => (await OurStore.Store.AddConnectionAsync(u, c).ConfigureAwait(false)).Change == PresenceChange.CameOnline,
+            async (u, c) => (await OurStore.Store.RemoveConnectionAsync(u, c).ConfigureAwait(false)).Change == PresenceChange.WentOffline);
     }
 
     // Each store exists only after StartRedis, so its methods are bound afterwards.

@@ -72,7 +72,7 @@ public class RedisHeartbeatBenchmarks : RedisBenchmarkBase
 
     private async Task PingOursAsync(int i)
     {
-        if (await OurStore.Store.RefreshConnectionAsync(_userIds[i], _connectionIds[i]).ConfigureAwait(false) != PresenceChange.None)
+        if ((await OurStore.Store.RefreshConnectionAsync(_userIds[i], _connectionIds[i]).ConfigureAwait(false)).Change != PresenceChange.None)
         {
             Interlocked.Increment(ref _unexpectedChanges);
         }

@@ -16,10 +16,9 @@ internal sealed class PresenceHubCommands(
     TimeProvider timeProvider,
     ILogger<PresenceHubCommands> logger)
 {
-    private static readonly PresencePingResult s_pinged = new(true);
-    private static readonly PresencePingResult s_notTracked = new(false);
-    private static readonly PresenceResult s_succeeded = new(true);
-    private static readonly PresenceResult s_failed = new(false);
+    // Shared replies: their properties are init-only, so no caller can change them.
+    private static readonly PresenceResult s_succeeded = new() { Success = true };
+    private static readonly PresenceResult s_failed = new() { Success = false };
 
     private readonly PresenceSignalROptions _options = options.Value;
 
@@ -28,11 +27,11 @@ internal sealed class PresenceHubCommands(
     public PresenceConnection Track(string userId, string connectionId, IGroupManager groups) => new(
         this, userId, connectionId, groups, NewBucket(_options.PingRateLimit), NewBucket(_options.SubscribeRateLimit), NewBucket(_options.StatusRateLimit));
 
-    public ValueTask<PresencePingResult> PingAsync(PresenceConnection connection)
+    public ValueTask<PresenceResult> PingAsync(PresenceConnection connection)
     {
         if (connection.UserId is not { } userId)
         {
-            return new(s_notTracked);
+            return new(s_failed);
         }
 
         Admit(connection, connection.PingLimit, PresenceHubMethods.Ping);
@@ -43,7 +42,7 @@ internal sealed class PresenceHubCommands(
         if (pending.IsCompletedSuccessfully)
         {
             _ = pending.Result;
-            return new(s_pinged);
+            return new(s_succeeded);
         }
 #pragma warning restore CA2012
 
@@ -67,16 +66,10 @@ internal sealed class PresenceHubCommands(
             throw new HubException($"'{PresenceHubMethods.SetStatus}' refused: {problem} Nothing changed.");
         }
 
-        if (await tracker.SetStatusAsync(userId, status!, CancellationToken.None).ConfigureAwait(false))
-        {
-            return s_succeeded;
-        }
-
-        // "Not changed" is success when the status already was the one asked for; it is a failure
-        // when the store no longer holds a live connection of the user (the lease expired).
-        var presence = await tracker.GetPresenceAsync([userId], CancellationToken.None).ConfigureAwait(false);
-        var current = presence.Count == 1 && presence[0].IsOnline ? presence[0].Status ?? PresenceStatus.Available : null;
-        return string.Equals(current, status, StringComparison.Ordinal) ? s_succeeded : s_failed;
+        // "Unchanged" is success: the status already is the one asked for. "Not online" is a failure:
+        // the store holds no live connection of the user (the lease expired; ping, then retry).
+        var transition = await tracker.SetStatusAsync(userId, status!, CancellationToken.None).ConfigureAwait(false);
+        return transition.Change == StatusChange.NotOnline ? s_failed : s_succeeded;
     }
 
     public async ValueTask<PresenceSubscribeResult> SubscribeAsync(PresenceConnection connection, PresenceSubscriptionRequest? request)
@@ -113,13 +106,19 @@ internal sealed class PresenceHubCommands(
 
         if (authorized.Count == 0)
         {
-            return new PresenceSubscribeResult([]);
+            return new PresenceSubscribeResult();
         }
 
         // Read after joining: an event decided from here on reaches the connection through the group,
         // and one decided before is already reflected in this read.
         var presence = await tracker.GetPresenceAsync([.. authorized], CancellationToken.None).ConfigureAwait(false);
-        return new PresenceSubscribeResult(PresenceMaps.OnlineIds(presence), PresenceMaps.Statuses(presence), PresenceMaps.LastSeen(presence));
+        return new PresenceSubscribeResult
+        {
+            Online = PresenceMaps.OnlineIds(presence),
+            Statuses = PresenceMaps.Statuses(presence),
+            LastSeen = PresenceMaps.LastSeen(presence),
+            Versions = PresenceMaps.Versions(presence),
+        };
     }
 
     public async ValueTask<PresenceResult> UnsubscribeAsync(PresenceConnection connection, PresenceSubscriptionRequest? request)
@@ -148,10 +147,10 @@ internal sealed class PresenceHubCommands(
             ? (userId, groups)
             : throw new HubException($"'{method}' refused: this connection has no authenticated user, so it cannot watch anyone.");
 
-    private static async ValueTask<PresencePingResult> AwaitPingAsync(ValueTask<PresenceChange> pending)
+    private static async ValueTask<PresenceResult> AwaitPingAsync(ValueTask<PresenceTransition> pending)
     {
         await pending.ConfigureAwait(false);
-        return s_pinged;
+        return s_succeeded;
     }
 
     private List<string> ValidateUserIds(PresenceSubscriptionRequest? request, string method)

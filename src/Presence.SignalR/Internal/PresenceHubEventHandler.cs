@@ -14,18 +14,31 @@ internal sealed class PresenceHubEventHandler<THub>(IHubContext<THub> hubContext
 {
     public async ValueTask HandleAsync(PresenceEvent presenceEvent, CancellationToken cancellationToken)
     {
+        // The event's time and version are the store's decision; this node's clock plays no part.
         var timestamp = PresenceTimestamp.Format(presenceEvent.Timestamp);
         (string Method, object Payload) message;
         switch (presenceEvent)
         {
             case UserOnline online:
-                message = (PresenceHubMethods.Online, new PresenceOnlineMessage(online.UserId, timestamp));
+                message = (PresenceHubMethods.Online, new PresenceOnlineMessage { UserId = online.UserId, Timestamp = timestamp, Version = online.Version });
                 break;
             case UserOffline offline:
-                message = (PresenceHubMethods.Offline, new PresenceOfflineMessage(offline.UserId, timestamp, FormatReason(offline.Reason)));
+                message = (PresenceHubMethods.Offline, new PresenceOfflineMessage
+                {
+                    UserId = offline.UserId,
+                    Timestamp = timestamp,
+                    Reason = FormatReason(offline.Reason),
+                    Version = offline.Version,
+                });
                 break;
             case UserStatusChanged changed:
-                message = (PresenceHubMethods.Status, new PresenceStatusMessage(changed.UserId, changed.Status, timestamp));
+                message = (PresenceHubMethods.Status, new PresenceStatusMessage
+                {
+                    UserId = changed.UserId,
+                    Status = changed.Status,
+                    Timestamp = timestamp,
+                    Version = changed.Version,
+                });
                 break;
             default:
                 return;

@@ -13,9 +13,11 @@ internal sealed class PresenceHubFilter(
     IPresenceTracker tracker,
     PresenceHubCommands commands,
     IOptions<PresenceSignalROptions> options,
+    IOptions<PresenceOptions> presenceOptions,
     ILogger<PresenceHubFilter> logger) : IHubFilter
 {
     private readonly bool _ignoreAnonymous = options.Value.IgnoreAnonymousConnections;
+    private readonly long _heartbeatIntervalMs = (long)presenceOptions.Value.HeartbeatInterval.TotalMilliseconds;
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -53,9 +55,15 @@ internal sealed class PresenceHubFilter(
             // Hub.Groups is the hub context's group manager, so keeping it beyond this hub instance is safe.
             caller.Items[PresenceConnection.ItemKey] = commands.Track(userId, caller.ConnectionId, context.Hub.Groups);
 
-            // One store read gives both the online list and the statuses.
+            // One store read gives the online list, the statuses and the versions together.
             var visible = await tracker.GetVisiblePresenceAsync(userId, CancellationToken.None).ConfigureAwait(false);
-            var message = new PresenceBulkOnlineMessage([.. visible.Select(static p => p.UserId)], PresenceMaps.Statuses(visible));
+            var message = new PresenceBulkOnlineMessage
+            {
+                Users = [.. visible.Select(static p => p.UserId)],
+                Statuses = PresenceMaps.Statuses(visible),
+                Versions = PresenceMaps.Versions(visible),
+                HeartbeatIntervalMs = _heartbeatIntervalMs,
+            };
             await context.Hub.Clients.Caller.SendAsync(PresenceHubMethods.BulkOnline, message, CancellationToken.None).ConfigureAwait(false);
             Log.ConnectionTracked(logger, caller.ConnectionId, userId, visible.Count);
         }

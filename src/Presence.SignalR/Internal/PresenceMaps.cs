@@ -1,6 +1,6 @@
 namespace Presence.SignalR.Internal;
 
-/// <summary>Builds the optional per-user maps of bulk-online and the subscribe reply from one presence read.</summary>
+/// <summary>Builds the per-user maps of bulk-online and the subscribe reply from one presence read.</summary>
 internal static class PresenceMaps
 {
     /// <summary>The non-default statuses of the online users, or <see langword="null"/> when everyone is <c>available</c>.</summary>
@@ -31,6 +31,21 @@ internal static class PresenceMaps
         }
 
         return lastSeen;
+    }
+
+    /// <summary>The version of every user the reply lists: each online user, and each offline one with a last-seen time.</summary>
+    public static IReadOnlyDictionary<string, long> Versions(IReadOnlyList<UserPresence> users)
+    {
+        var versions = new Dictionary<string, long>(users.Count, StringComparer.Ordinal);
+        foreach (var user in users)
+        {
+            if (user.IsOnline || user.LastSeen is not null)
+            {
+                versions[user.UserId] = user.Version;
+            }
+        }
+
+        return versions;
     }
 
     public static IReadOnlyList<string> OnlineIds(IReadOnlyList<UserPresence> users)

@@ -7,9 +7,10 @@ namespace Presence.SignalR.Internal;
 /// Writes a user-id-keyed map with its keys untouched: a host's <c>DictionaryKeyPolicy</c> (camelCase,
 /// say) must never rewrite a user id on the wire.
 /// </summary>
-internal sealed class VerbatimKeyMapConverter : JsonConverter<IReadOnlyDictionary<string, string>>
+/// <typeparam name="TValue">The map's value type (a status or timestamp string, a version number).</typeparam>
+internal sealed class VerbatimKeyMapConverter<TValue> : JsonConverter<IReadOnlyDictionary<string, TValue>>
 {
-    public override IReadOnlyDictionary<string, string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override IReadOnlyDictionary<string, TValue>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -18,28 +19,29 @@ internal sealed class VerbatimKeyMapConverter : JsonConverter<IReadOnlyDictionar
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException("Expected an object mapping user ids to strings.");
+            throw new JsonException("Expected an object keyed by user id.");
         }
 
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var map = new Dictionary<string, TValue>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var key = reader.GetString() ?? throw new JsonException("A map key is missing.");
             reader.Read();
-            map[key] = reader.GetString() ?? throw new JsonException($"The value for '{key}' must be a string.");
+            map[key] = JsonSerializer.Deserialize<TValue>(ref reader, options) ?? throw new JsonException($"The value for '{key}' is missing.");
         }
 
         return map;
     }
 
-    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, TValue> value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
         writer.WriteStartObject();
-        foreach (var (key, text) in value)
+        foreach (var (key, item) in value)
         {
-            writer.WriteString(key, text);
+            writer.WritePropertyName(key);
+            JsonSerializer.Serialize(writer, item, options);
         }
 
         writer.WriteEndObject();

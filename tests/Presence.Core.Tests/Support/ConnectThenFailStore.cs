@@ -7,8 +7,8 @@ internal sealed class ConnectThenFailStore(IOptions<PresenceOptions> options, Ti
 {
     public bool Failing { get; set; }
 
-    public override ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public override ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         Failing
-            ? ValueTask.FromException<PresenceChange>(new InvalidOperationException("The store went away during shutdown."))
+            ? ValueTask.FromException<PresenceTransition>(new InvalidOperationException("The store went away during shutdown."))
             : base.RemoveConnectionAsync(userId, connectionId, cancellationToken);
 }

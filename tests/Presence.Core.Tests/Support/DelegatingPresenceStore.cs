@@ -8,20 +8,17 @@ internal abstract class DelegatingPresenceStore(IOptions<PresenceOptions> option
 {
     protected IPresenceStore Inner { get; } = new InMemoryPresenceStore(options, timeProvider);
 
-    public virtual ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<PresenceTransition> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         Inner.AddConnectionAsync(userId, connectionId, cancellationToken);
 
-    public virtual ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         Inner.RemoveConnectionAsync(userId, connectionId, cancellationToken);
 
-    public virtual ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         Inner.RefreshConnectionAsync(userId, connectionId, cancellationToken);
 
     public virtual ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default) =>
         Inner.SweepExpiredAsync(maxConnections, cancellationToken);
-
-    public ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken = default) =>
-        Inner.IsOnlineAsync(userId, cancellationToken);
 
     public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
         Inner.GetOnlineAsync(userIds, cancellationToken);
@@ -29,13 +26,10 @@ internal abstract class DelegatingPresenceStore(IOptions<PresenceOptions> option
     public ValueTask<IReadOnlyList<string>> GetAllOnlineAsync(CancellationToken cancellationToken = default) =>
         Inner.GetAllOnlineAsync(cancellationToken);
 
-    public ValueTask<int> GetConnectionCountAsync(string userId, CancellationToken cancellationToken = default) =>
-        Inner.GetConnectionCountAsync(userId, cancellationToken);
-
     public virtual ValueTask<PresenceCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         Inner.GetCountsAsync(cancellationToken);
 
-    public virtual ValueTask<bool> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<StatusTransition> SetStatusAsync(string userId, string status, CancellationToken cancellationToken = default) =>
         Inner.SetStatusAsync(userId, status, cancellationToken);
 
     public virtual ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>

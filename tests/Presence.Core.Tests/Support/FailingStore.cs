@@ -7,14 +7,14 @@ internal sealed class FailingStore(IOptions<PresenceOptions> options, TimeProvid
 {
     public const string Message = "The store is down.";
 
-    public override ValueTask<PresenceChange> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromException<PresenceChange>(new InvalidOperationException(Message));
+    public override ValueTask<PresenceTransition> AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromException<PresenceTransition>(new InvalidOperationException(Message));
 
-    public override ValueTask<PresenceChange> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromException<PresenceChange>(new InvalidOperationException(Message));
+    public override ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromException<PresenceTransition>(new InvalidOperationException(Message));
 
-    public override ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromException<PresenceChange>(new InvalidOperationException(Message));
+    public override ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromException<PresenceTransition>(new InvalidOperationException(Message));
 
     public override ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default) =>
         ValueTask.FromException<SweepResult>(new InvalidOperationException(Message));

@@ -1,6 +1,10 @@
 namespace Presence.Core.Tests.Support;
 
-/// <summary>Records every published event and lets a test wait for one without sleeping.</summary>
+/// <summary>
+/// Records every published event and lets a test wait for one without sleeping. Every event's version
+/// must be higher than the last one recorded for its user (checked as it arrives); <see cref="Events"/>
+/// lists events with their version set to 0, so tests state the rest exactly, and <see cref="VersionedEvents"/> as published.
+/// </summary>
 internal sealed class RecordingEventHandler : IPresenceEventHandler
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
@@ -8,7 +12,20 @@ internal sealed class RecordingEventHandler : IPresenceEventHandler
     private readonly List<PresenceEvent> _events = [];
     private readonly List<(Func<PresenceEvent, bool> Match, TaskCompletionSource<PresenceEvent> Done)> _waiters = [];
 
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+
     public IReadOnlyList<PresenceEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events.Select(static e => e with { Version = 0 })];
+            }
+        }
+    }
+
+    public IReadOnlyList<PresenceEvent> VersionedEvents
     {
         get
         {
@@ -23,6 +40,13 @@ internal sealed class RecordingEventHandler : IPresenceEventHandler
     {
         lock (_gate)
         {
+            var last = _versions.GetValueOrDefault(presenceEvent.UserId);
+            if (presenceEvent.Version <= last)
+            {
+                throw new InvalidOperationException($"{presenceEvent} has version {presenceEvent.Version}, not above the user's last {last}.");
+            }
+
+            _versions[presenceEvent.UserId] = presenceEvent.Version;
             _events.Add(presenceEvent);
             foreach (var waiter in _waiters.Where(w => w.Match(presenceEvent)).ToList())
             {

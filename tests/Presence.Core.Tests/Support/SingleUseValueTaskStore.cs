@@ -13,17 +13,17 @@ internal sealed class SingleUseValueTaskStore(IOptions<PresenceOptions> options,
 
     public int Results => Volatile.Read(ref _results);
 
-    public override ValueTask<PresenceChange> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    public override ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {
         var change = Inner.RefreshConnectionAsync(userId, connectionId, cancellationToken).AsTask().GetAwaiter().GetResult();
-        return new ValueTask<PresenceChange>(new Source(this, change), 0);
+        return new ValueTask<PresenceTransition>(new Source(this, change), 0);
     }
 
-    private sealed class Source(SingleUseValueTaskStore owner, PresenceChange change) : IValueTaskSource<PresenceChange>
+    private sealed class Source(SingleUseValueTaskStore owner, PresenceTransition change) : IValueTaskSource<PresenceTransition>
     {
         private int _consumed;
 
-        public PresenceChange GetResult(short token)
+        public PresenceTransition GetResult(short token)
         {
             if (Interlocked.Exchange(ref _consumed, 1) != 0)
             {

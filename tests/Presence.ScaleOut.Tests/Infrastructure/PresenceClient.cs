@@ -6,7 +6,7 @@ namespace Presence.ScaleOut.Tests.Infrastructure;
 internal sealed class PresenceClient : IAsyncDisposable
 {
     private readonly List<PresenceMessage> _messages = [];
-    private readonly List<string[]> _bulks = [];
+    private readonly List<BulkOnlinePayload> _bulks = [];
     private TaskCompletionSource _changed = NewSignal();
     private CancellationTokenSource? _pinging;
     private Task? _pingLoop;
@@ -17,16 +17,16 @@ internal sealed class PresenceClient : IAsyncDisposable
         UserId = userId;
         Node = node;
         Connection = connection;
-        connection.On<OnlinePayload>("presence:online", p => Record(new PresenceMessage("online", p.UserId, null, 0)));
-        connection.On<OfflinePayload>("presence:offline", p => Record(new PresenceMessage("offline", p.UserId, p.Reason, 0)));
+        connection.On<OnlinePayload>("presence:online", p => Record(new PresenceMessage("online", p.UserId, null, p.Version, 0)));
+        connection.On<OfflinePayload>("presence:offline", p => Record(new PresenceMessage("offline", p.UserId, p.Reason, p.Version, 0)));
         connection.On<BulkOnlinePayload>("presence:bulk-online", p =>
         {
             lock (_messages)
             {
-                _bulks.Add(p.Users);
+                _bulks.Add(p);
             }
 
-            Record(new PresenceMessage("bulk", string.Join(',', p.Users), null, 0));
+            Record(new PresenceMessage("bulk", string.Join(',', p.Users), null, 0, 0));
         });
     }
 
@@ -59,7 +59,10 @@ internal sealed class PresenceClient : IAsyncDisposable
         }
     }
 
-    public string[] LastBulk
+    public string[] LastBulk => LastBulkMessage.Users;
+
+    /// <summary>The last <c>presence:bulk-online</c>, with its versions and heartbeat interval.</summary>
+    public BulkOnlinePayload LastBulkMessage
     {
         get
         {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Presence.SignalR.Tests.Hubs;
 
@@ -7,7 +6,7 @@ namespace Presence.SignalR.Tests.Hubs;
 public sealed class ChatHub : Hub
 {
     [HubMethodName(PresenceHubMethods.Ping)]
-    public ValueTask<PresencePingResult> Ping() => Context.PingPresenceAsync();
+    public ValueTask<PresenceResult> Ping() => Context.PingPresenceAsync();
 
     [HubMethodName(PresenceHubMethods.SetStatus)]
     public ValueTask<PresenceResult> SetStatus(PresenceSetStatusRequest request) => Context.SetPresenceStatusAsync(request);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Presence.SignalR.Tests.Hubs;
 
@@ -7,5 +6,5 @@ namespace Presence.SignalR.Tests.Hubs;
 public sealed class PlainHub : Hub
 {
     [HubMethodName(PresenceHubMethods.Ping)]
-    public ValueTask<PresencePingResult> Ping() => Context.PingPresenceAsync();
+    public ValueTask<PresenceResult> Ping() => Context.PingPresenceAsync();
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Presence.SignalR.Tests.Hubs;
 
@@ -10,7 +9,7 @@ public sealed class ThrowingHub : Hub
     public const string FailsOnDisconnect = "fails-on-disconnect";
 
     [HubMethodName(PresenceHubMethods.Ping)]
-    public ValueTask<PresencePingResult> Ping() => Context.PingPresenceAsync();
+    public ValueTask<PresenceResult> Ping() => Context.PingPresenceAsync();
 
     public override Task OnConnectedAsync() =>
         Context.UserIdentifier == FailsOnConnect ? throw new InvalidOperationException("host connect failed") : Task.CompletedTask;

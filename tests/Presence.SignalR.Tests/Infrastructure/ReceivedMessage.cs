@@ -15,6 +15,13 @@ internal sealed record ReceivedMessage(string Method, JsonElement Payload)
     public DateTimeOffset Timestamp => DateTimeOffset.ParseExact(
         Payload.GetProperty("timestamp").GetString()!, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
+    /// <summary>The <c>version</c> of an online, offline or status message.</summary>
+    public long Version => Payload.GetProperty("version").GetInt64();
+
+    /// <summary>The <c>versions</c> map of bulk-online.</summary>
+    public IReadOnlyDictionary<string, long> Versions => Payload.GetProperty("versions").EnumerateObject()
+        .ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
+
     public IReadOnlyList<string> Users => [.. Payload.GetProperty("users").EnumerateArray().Select(e => e.GetString()!)];
 
     /// <summary>The optional <c>statuses</c> map of bulk-online (empty when omitted).</summary>

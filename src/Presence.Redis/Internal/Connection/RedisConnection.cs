@@ -1,0 +1,115 @@
+using StackExchange.Redis;
+
+namespace Presence.Redis.Internal;
+
+/// <summary>
+/// The store's Redis connection: connected on first use, connected again after a failed first
+/// connect, and the one place a Redis failure becomes a <see cref="PresenceStoreUnavailableException"/>.
+/// </summary>
+/// <remarks>
+/// A failure is a <see cref="RedisException"/> (including connection errors) or a
+/// <see cref="TimeoutException"/>: StackExchange.Redis's <see cref="RedisTimeoutException"/> derives
+/// from <see cref="TimeoutException"/>, not from <see cref="RedisException"/>.
+/// </remarks>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly Func<Task<IConnectionMultiplexer>> _connect;
+    private readonly bool _ownsConnection;
+    private readonly string _keyPrefix;
+    private readonly Lock _gate = new();
+    private Task<IConnectionMultiplexer>? _connection;
+    private IDatabase? _database;
+    private int _disposed;
+
+    /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
+    /// <param name="ownsConnection">Whether disposing disposes the multiplexer; never for one the app owns.</param>
+    /// <param name="keyPrefix">Named in failure messages, so the app can tell its stores apart.</param>
+    public RedisConnection(Func<Task<IConnectionMultiplexer>> connect, bool ownsConnection, string keyPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(connect);
+        _connect = connect;
+        _ownsConnection = ownsConnection;
+        _keyPrefix = keyPrefix;
+    }
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Whether <paramref name="exception"/> means Redis could not answer (as opposed to a bug).</summary>
+    public static bool IsFailure(Exception exception) => exception is RedisException or TimeoutException;
+
+    public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+    /// <summary>The database; the one disposal and cancellation check of an operation that goes to Redis.</summary>
+    public ValueTask<IDatabase> GetDatabaseAsync(string operation, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        return _database is { } database ? new ValueTask<IDatabase>(database) : ConnectAsync(operation);
+    }
+
+    /// <summary>Runs a script on one shard's keys; a failure becomes <see cref="PresenceStoreUnavailableException"/>.</summary>
+    public async Task<RedisResult> EvaluateAsync(string operation, string script, RedisShardKeys keys, RedisValue[] args, CancellationToken cancellationToken = default)
+    {
+        var database = await GetDatabaseAsync(operation, cancellationToken).ConfigureAwait(false);
+        return await GuardAsync(operation, database.ScriptEvaluateAsync(script, keys.Keys, args)).ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits a call; a failure becomes <see cref="PresenceStoreUnavailableException"/>.</summary>
+    public async Task<T> GuardAsync<T>(string operation, Task<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsFailure(exception))
+        {
+            throw Unavailable(operation, exception);
+        }
+    }
+
+    /// <summary>The exception callers see when Redis could not <paramref name="operation"/>.</summary>
+    public PresenceStoreUnavailableException Unavailable(string operation, Exception exception) =>
+        new($"The Redis presence store could not {operation} (key prefix '{_keyPrefix}'): {exception.Message}", exception);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_ownsConnection && _connection is { IsCompletedSuccessfully: true } connection)
+        {
+            await connection.Result.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<IDatabase> ConnectAsync(string operation)
+    {
+        Task<IConnectionMultiplexer> pending;
+        lock (_gate)
+        {
+            pending = _connection ??= _connect();
+        }
+
+        try
+        {
+            var database = (await pending.ConfigureAwait(false)).GetDatabase();
+            _database = database;
+            return database;
+        }
+        catch (Exception exception) when (IsFailure(exception))
+        {
+            // A failed first connect must not poison the store: the next call tries again.
+            lock (_gate)
+            {
+                if (ReferenceEquals(_connection, pending))
+                {
+                    _connection = null;
+                }
+            }
+
+            throw Unavailable(operation, exception);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using StackExchange.Redis;
+
+namespace Presence.Redis.Internal;
+
+/// <summary>The presence timings and batching the store's parts share, converted once to what the scripts take.</summary>
+internal sealed class RedisStoreSettings
+{
+    public RedisStoreSettings(RedisPresenceStoreOptions options, PresenceOptions presenceOptions)
+    {
+        RedisPresenceStoreOptionsValidator.ThrowIfInvalid(options);
+        ArgumentNullException.ThrowIfNull(presenceOptions);
+        if (presenceOptions.ConnectionTtl < TimeSpan.FromMilliseconds(1) || presenceOptions.HeartbeatInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(presenceOptions), "PresenceOptions.ConnectionTtl and PresenceOptions.HeartbeatInterval must be positive.");
+        }
+
+        Ttl = presenceOptions.ConnectionTtl;
+        TtlMilliseconds = (long)Ttl.TotalMilliseconds;
+        Grace = presenceOptions.OfflineGracePeriod;
+
+        // Rounded up, so a sub-millisecond grace period still parks the user instead of reporting at once.
+        GraceMilliseconds = Grace > TimeSpan.Zero ? (long)Math.Ceiling(Grace.TotalMilliseconds) : 0;
+        LastSeenRetentionMilliseconds = (long)Math.Min(presenceOptions.LastSeenRetention.TotalMilliseconds, long.MaxValue / 4);
+        HeartbeatInterval = presenceOptions.HeartbeatInterval;
+        BatchSize = options.HeartbeatBatchSize;
+        ShardCount = options.ExpiryShards;
+    }
+
+    /// <summary>The connection lease.</summary>
+    public TimeSpan Ttl { get; }
+
+    public RedisValue TtlMilliseconds { get; }
+
+    /// <summary>The offline grace period; zero for none.</summary>
+    public TimeSpan Grace { get; }
+
+    public RedisValue GraceMilliseconds { get; }
+
+    public RedisValue LastSeenRetentionMilliseconds { get; }
+
+    public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>The most heartbeats in one script call.</summary>
+    public int BatchSize { get; }
+
+    public int ShardCount { get; }
+}

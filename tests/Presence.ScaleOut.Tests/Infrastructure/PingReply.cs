@@ -1,0 +1,3 @@
+namespace Presence.ScaleOut.Tests.Infrastructure;
+
+internal sealed record PingReply(bool Success);
