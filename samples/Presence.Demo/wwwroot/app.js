@@ -112,8 +112,6 @@ async function loadRoster() {
 
 async function signIn(userId, team) {
   const token = await postJson("/api/dev/token", { userId, team: team || undefined });
-  // Until the server's bulk-online names its heartbeat interval, this is the one to ping at.
-  const config = await (await fetch("/api/presence/config")).json();
 
   if (connection) {
     presence.dispose();
@@ -129,8 +127,8 @@ async function signIn(userId, team) {
     .withUrl("/hubs/presence", { accessTokenFactory: () => accessToken })
     .withAutomaticReconnect()
     .build();
+  // Pings at the server's HeartbeatInterval (from bulk-online); leaving the page closes the connection.
   presence = createPresence(connection, {
-    heartbeatIntervalMs: config.heartbeatIntervalMs,
     stopOnPageHide: true,
     onError: (error, where) => console.warn(`presence (${where}) failed`, error),
   });

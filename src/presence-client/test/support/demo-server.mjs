@@ -115,10 +115,10 @@ export class DemoServer {
 
   /**
    * A signed-in user's connection with presence attached before start(). `fallbackHeartbeat: true`
-   * passes the demo's /api/presence/config interval as the option (for a server whose bulk-online
-   * does not name it yet).
+   * passes the demo's /api/presence/config interval as the option (the server's bulk-online value
+   * wins anyway).
    */
-  async connect(userId, team, { messagePack = false, fallbackHeartbeat = true, options = {}, start = true } = {}) {
+  async connect(userId, team, { messagePack = false, fallbackHeartbeat = false, options = {}, start = true } = {}) {
     const token = await this.token(userId, team);
     const builder = new signalR.HubConnectionBuilder()
       .withUrl(`${this.baseUrl}/hubs/presence`, { accessTokenFactory: () => token, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
