@@ -1,0 +1,78 @@
+namespace Presence.Packaging.Tests;
+
+/// <summary>
+/// The five packages, packed once per test run (from the outputs this project's build made) into a
+/// local folder, with a version unique to the run so a consumer can only have found them there.
+/// </summary>
+internal sealed class LocalFeed
+{
+    public static readonly string[] Packages =
+        ["Presence.Core", "Presence.Redis", "Presence.SignalR", "Presence.SignalR.Redis", "Presence.Testing"];
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private static readonly Lazy<Task<LocalFeed>> s_feed = new(PackAsync);
+
+    private LocalFeed(string work)
+    {
+        Work = work;
+        Folder = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
+        PackagesFolder = Path.Combine(work, "packages");
+    }
+
+    /// <summary>The run's scratch folder (deleted when the test process exits).</summary>
+    public string Work { get; }
+
+    /// <summary>The local feed.</summary>
+    public string Folder { get; }
+
+    /// <summary>The consumers' packages folder: empty before this run, so every package in it was restored now.</summary>
+    public string PackagesFolder { get; }
+
+    /// <summary>The version the packages were packed with.</summary>
+    public string Version { get; } = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Random.Shared.Next(100000)}";
+
+    public static Task<LocalFeed> GetAsync() => s_feed.Value;
+
+    public string Nupkg(string package) => Path.Combine(Folder, $"{package}.{Version}.nupkg");
+
+    public string Snupkg(string package) => Path.Combine(Folder, $"{package}.{Version}.snupkg");
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Presence.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Presence.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<LocalFeed> PackAsync()
+    {
+        var feed = new LocalFeed(Directory.CreateTempSubdirectory("presence-packaging-").FullName);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(feed.Work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+
+        var root = RepositoryRoot();
+        await Task.WhenAll(Packages.Select(package => Consumer.DotnetAsync(null, root,
+            "pack", Path.Combine("src", package, package + ".csproj"), "-c", Configuration, "--no-build",
+            "-o", feed.Folder, $"-p:PackageVersion={feed.Version}")));
+        return feed;
+    }
+}
