@@ -105,6 +105,29 @@ for proj in tests/*/*.csproj; do
   if [ -e "${trx[0]}" ]; then count_trx "${trx[@]}"; else log "$name produced no results"; failed=$((failed + 1)); fi
 done
 
+# --- 3b. The browser client: npm ci from its lockfile, build, node --test against the demo ------
+# (the demo was built above; the tests start it themselves on free 127.0.0.1 ports, in memory and on
+# $PRESENCE_TEST_REDIS). TAP's closing "# pass N" / "# fail N" lines go into the totals.
+client="$root/src/presence-client"
+log "testing @presence/client"
+if (cd "$client" && npm ci --no-audit --no-fund && npm run build --silent) >"$work/presence-client-npm.log" 2>&1; then
+  (cd "$client" && timeout 900 node --test --test-reporter=tap --test-timeout=300000 test/*.test.mjs) \
+    >"$work/presence-client.tap" 2>&1
+  p=$(grep -E '^# pass [0-9]+$' "$work/presence-client.tap" | tail -1 | grep -o '[0-9]*')
+  x=$(grep -E '^# fail [0-9]+$' "$work/presence-client.tap" | tail -1 | grep -o '[0-9]*')
+  if [ -z "$p" ] || [ -z "$x" ]; then
+    log "@presence/client tests produced no results: see $work/presence-client.tap"; tail -30 "$work/presence-client.tap" >&2
+    failed=$((failed + 1))
+  else
+    passed=$((passed + p)); failed=$((failed + x))
+    [ "$x" -gt 0 ] && grep -E '^\s*not ok' "$work/presence-client.tap" >&2
+    log "@presence/client: $p passed, $x failed"
+  fi
+else
+  log "@presence/client npm ci/build failed: see $work/presence-client-npm.log"; tail -30 "$work/presence-client-npm.log" >&2
+  failed=$((failed + 1))
+fi
+
 # --- 4. Benchmark smoke runs (so none can rot) ----------------------------------------------
 for proj in benchmarks/*/*.csproj; do
   name=$(basename "$proj" .csproj)
