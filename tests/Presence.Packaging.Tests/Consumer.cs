@@ -8,24 +8,29 @@ namespace Presence.Packaging.Tests;
 /// <summary>Runs the .NET CLI the way a user does: outside this repository's build, with its output captured.</summary>
 internal static class Consumer
 {
-    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The Redis server to run the consumers against too, when the test run has one.</summary>
     public static string? Redis => Environment.GetEnvironmentVariable("PRESENCE_TEST_REDIS") is { Length: > 0 } redis ? redis : null;
 
-    /// <summary>Copies a consumer project out of the test's output into <paramref name="feed"/>'s work folder, with a nuget.config that adds the local feed.</summary>
-    public static async Task<string> CopyAsync(LocalFeed feed, string name)
+    /// <summary>
+    /// Copies a consumer project out of the test's output into the run's work folder, with a
+    /// nuget.config that adds the local feed and a packages folder of its own (empty, so everything
+    /// in it was restored now). Disposing deletes both: the test host may be stopped right after the
+    /// last test, so nothing big is left for the end of the run.
+    /// </summary>
+    public static async Task<ConsumerProject> CopyAsync(LocalFeed feed, string name)
     {
-        var to = Path.Combine(feed.Work, name);
+        var project = new ConsumerProject(feed, Path.Combine(feed.Work, name), Path.Combine(feed.Work, name + ".packages"));
         var from = Path.Combine(AppContext.BaseDirectory, name);
-        Directory.CreateDirectory(to);
+        Directory.CreateDirectory(project.Folder);
         foreach (var file in Directory.GetFiles(from))
         {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(project.Folder, Path.GetFileName(file)));
         }
 
         // Adds the local feed to the machine's sources (no <clear/>): everything else comes from the default NuGet source.
-        await File.WriteAllTextAsync(Path.Combine(to, "nuget.config"), $"""
+        await File.WriteAllTextAsync(Path.Combine(project.Folder, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -33,12 +38,8 @@ internal static class Consumer
               </packageSources>
             </configuration>
             """);
-        return to;
+        return project;
     }
-
-    /// <summary>The properties every consumer build gets: the packages' version, and a packages folder of this run's own.</summary>
-    public static string[] BuildProperties(LocalFeed feed) =>
-        [$"-p:PresenceVersion={feed.Version}", $"-p:RestorePackagesPath={feed.PackagesFolder}"];
 
     /// <summary>Runs <c>dotnet</c> and asserts it exited with 0.</summary>
     public static async Task<string> DotnetAsync(ITestOutputHelper? output, string workingDirectory, params string[] arguments)
@@ -95,6 +96,40 @@ internal static class Consumer
         lock (text)
         {
             return (process.ExitCode, text.ToString());
+        }
+    }
+}
+
+/// <summary>A consumer project copied out of the repository, and its packages folder.</summary>
+internal sealed class ConsumerProject(LocalFeed feed, string folder, string packages) : IDisposable
+{
+    public string Folder { get; } = folder;
+
+    /// <summary>The properties every build of it gets: the packages' version, and its own packages folder.</summary>
+    public string[] BuildProperties => [$"-p:PresenceVersion={feed.Version}", $"-p:RestorePackagesPath={packages}"];
+
+    /// <summary>Asserts each package came from the local feed, in this run's version.</summary>
+    public async Task AssertRestoredFromTheLocalFeedAsync(params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            var metadata = Path.Combine(packages, id.ToLowerInvariant(), feed.Version, ".nupkg.metadata");
+            using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(metadata));
+            Assert.Equal(feed.Folder, json.RootElement.GetProperty("source").GetString()?.TrimEnd('/'));
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var dir in new[] { Folder, packages })
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
     }
 }

@@ -16,16 +16,16 @@ public sealed class WebAppConsumerTests(ITestOutputHelper output)
     public async Task AWebApp_WithCoreRedisSignalRAndSignalRRedis_BuildsAndRuns()
     {
         var feed = await LocalFeed.GetAsync();
-        var app = await Consumer.CopyAsync(feed, "ConsumerApp");
-        await Consumer.DotnetAsync(output, app, ["build", "-c", "Release", .. Consumer.BuildProperties(feed)]);
-        await ConsumerAssert.RestoredFromTheLocalFeedAsync(feed, "Presence.Core", "Presence.Redis", "Presence.SignalR", "Presence.SignalR.Redis");
+        using var app = await Consumer.CopyAsync(feed, "ConsumerApp");
+        await Consumer.DotnetAsync(output, app.Folder, ["build", "-c", "Release", .. app.BuildProperties]);
+        await app.AssertRestoredFromTheLocalFeedAsync("Presence.Core", "Presence.Redis", "Presence.SignalR", "Presence.SignalR.Redis");
 
-        var inMemory = await Consumer.DotnetAsync(output, app, "run", "-c", "Release", "--no-build");
+        var inMemory = await Consumer.DotnetAsync(output, app.Folder, "run", "-c", "Release", "--no-build");
         Assert.Contains("CONSUMER-OK store=InMemoryPresenceStore backplane=DefaultHubLifetimeManager online=True status=busy versions=increasing events=UserOnline,UserStatusChanged,UserOffline", inMemory);
 
         if (Consumer.Redis is { } redis)
         {
-            var scaledOut = await Consumer.DotnetAsync(output, app, "run", "-c", "Release", "--no-build", "--", redis);
+            var scaledOut = await Consumer.DotnetAsync(output, app.Folder, "run", "-c", "Release", "--no-build", "--", redis);
             Assert.Contains("CONSUMER-OK store=RedisPresenceStore backplane=RedisHubLifetimeManager online=True status=busy versions=increasing events=UserOnline,UserStatusChanged,UserOffline", scaledOut);
         }
     }
@@ -37,12 +37,12 @@ public sealed class ConsoleAppConsumerTests(ITestOutputHelper output)
     public async Task AConsoleApp_WithOnlyCoreAndRedis_BuildsAndRuns_WithoutAspNetCore()
     {
         var feed = await LocalFeed.GetAsync();
-        var app = await Consumer.CopyAsync(feed, "ConsoleConsumerApp");
-        await Consumer.DotnetAsync(output, app, ["build", "-c", "Release", .. Consumer.BuildProperties(feed)]);
-        await ConsumerAssert.RestoredFromTheLocalFeedAsync(feed, "Presence.Core", "Presence.Redis");
+        using var app = await Consumer.CopyAsync(feed, "ConsoleConsumerApp");
+        await Consumer.DotnetAsync(output, app.Folder, ["build", "-c", "Release", .. app.BuildProperties]);
+        await app.AssertRestoredFromTheLocalFeedAsync("Presence.Core", "Presence.Redis");
 
         // Neither the shared framework nor any ASP.NET Core package came with the two packages.
-        var bin = Path.Combine(app, "bin", "Release", "net10.0");
+        var bin = Path.Combine(app.Folder, "bin", "Release", "net10.0");
         using (var runtimeConfig = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(bin, "ConsoleConsumerApp.runtimeconfig.json"))))
         {
             var options = runtimeConfig.RootElement.GetProperty("runtimeOptions");
@@ -52,7 +52,7 @@ public sealed class ConsoleAppConsumerTests(ITestOutputHelper output)
             Assert.Equal(["Microsoft.NETCore.App"], frameworks);
         }
 
-        using (var assets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(app, "obj", "project.assets.json"))))
+        using (var assets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(app.Folder, "obj", "project.assets.json"))))
         {
             var libraries = assets.RootElement.GetProperty("libraries").EnumerateObject().Select(l => l.Name).ToList();
             Assert.Contains(libraries, l => l.StartsWith("StackExchange.Redis/", StringComparison.Ordinal));
@@ -62,12 +62,12 @@ public sealed class ConsoleAppConsumerTests(ITestOutputHelper output)
 
         Assert.Empty(Directory.GetFiles(bin, "Microsoft.AspNetCore*.dll"));
 
-        var inMemory = await Consumer.DotnetAsync(output, app, "run", "-c", "Release", "--no-build");
+        var inMemory = await Consumer.DotnetAsync(output, app.Folder, "run", "-c", "Release", "--no-build");
         Assert.Contains("CONSOLE-OK store=InMemoryPresenceStore online=True connections=2 users=1 offline=True lastSeen=True onlineAfter=False aspnetcore=False", inMemory);
 
         if (Consumer.Redis is { } redis)
         {
-            var onRedis = await Consumer.DotnetAsync(output, app, "run", "-c", "Release", "--no-build", "--", redis);
+            var onRedis = await Consumer.DotnetAsync(output, app.Folder, "run", "-c", "Release", "--no-build", "--", redis);
             Assert.Contains("CONSOLE-OK store=RedisPresenceStore online=True connections=2 users=1 offline=True lastSeen=True onlineAfter=False aspnetcore=False", onRedis);
         }
     }
@@ -82,9 +82,9 @@ public sealed partial class StoreSpecConsumerTests(ITestOutputHelper output)
     public async Task AThirdPartyStore_PassesTheSpecificationSuite_FromThePresenceTestingPackage()
     {
         var feed = await LocalFeed.GetAsync();
-        var project = await Consumer.CopyAsync(feed, "StoreSpecConsumer");
-        var text = await Consumer.DotnetAsync(output, project, ["test", "-c", "Release", .. Consumer.BuildProperties(feed)]);
-        await ConsumerAssert.RestoredFromTheLocalFeedAsync(feed, "Presence.Core", "Presence.Testing");
+        using var project = await Consumer.CopyAsync(feed, "StoreSpecConsumer");
+        var text = await Consumer.DotnetAsync(output, project.Folder, ["test", "-c", "Release", .. project.BuildProperties]);
+        await project.AssertRestoredFromTheLocalFeedAsync("Presence.Core", "Presence.Testing");
 
         var summary = Summary().Match(text);
         Assert.True(summary.Success, "No test summary in the output of dotnet test:\n" + text);
@@ -99,18 +99,4 @@ public sealed partial class StoreSpecConsumerTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"Failed:\s*(?<failed>\d+),\s*Passed:\s*(?<passed>\d+),\s*Skipped:\s*(?<skipped>\d+),\s*Total:\s*(?<total>\d+)")]
     private static partial Regex Summary();
-}
-
-internal static class ConsumerAssert
-{
-    /// <summary>Each package came from the local feed, in this run's version, into this run's packages folder.</summary>
-    public static async Task RestoredFromTheLocalFeedAsync(LocalFeed feed, params string[] packages)
-    {
-        foreach (var package in packages)
-        {
-            var metadata = Path.Combine(feed.PackagesFolder, package.ToLowerInvariant(), feed.Version, ".nupkg.metadata");
-            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(metadata));
-            Assert.Equal(feed.Folder, json.RootElement.GetProperty("source").GetString()?.TrimEnd('/'));
-        }
-    }
 }

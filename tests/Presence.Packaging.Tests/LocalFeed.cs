@@ -15,23 +15,21 @@ internal sealed class LocalFeed
     private const string Configuration = "Release";
 #endif
 
+    private const string WorkPrefix = "presence-packaging-";
+
     private static readonly Lazy<Task<LocalFeed>> s_feed = new(PackAsync);
 
     private LocalFeed(string work)
     {
         Work = work;
         Folder = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
-        PackagesFolder = Path.Combine(work, "packages");
     }
 
-    /// <summary>The run's scratch folder (deleted when the test process exits).</summary>
+    /// <summary>The run's scratch folder (deleted when the test process exits, or by a later run).</summary>
     public string Work { get; }
 
     /// <summary>The local feed.</summary>
     public string Folder { get; }
-
-    /// <summary>The consumers' packages folder: empty before this run, so every package in it was restored now.</summary>
-    public string PackagesFolder { get; }
 
     /// <summary>The version the packages were packed with.</summary>
     public string Version { get; } = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Random.Shared.Next(100000)}";
@@ -57,22 +55,50 @@ internal sealed class LocalFeed
 
     private static async Task<LocalFeed> PackAsync()
     {
-        var feed = new LocalFeed(Directory.CreateTempSubdirectory("presence-packaging-").FullName);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(feed.Work, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        };
+        DeleteLeftovers();
+        var feed = new LocalFeed(Directory.CreateTempSubdirectory(WorkPrefix).FullName);
+
+        // What is left at the end (the feed, a few MB) goes when the process exits, if the test host
+        // gets that far; a later run deletes it otherwise.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StartDelete(feed.Work);
 
         var root = RepositoryRoot();
         await Task.WhenAll(Packages.Select(package => Consumer.DotnetAsync(null, root,
             "pack", Path.Combine("src", package, package + ".csproj"), "-c", Configuration, "--no-build",
             "-o", feed.Folder, $"-p:PackageVersion={feed.Version}")));
         return feed;
+    }
+
+    /// <summary>Work folders of earlier runs that were killed before they could clean up (no run lasts two hours).</summary>
+    private static void DeleteLeftovers()
+    {
+        foreach (var dir in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(WorkPrefix + "*"))
+        {
+            if (dir.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-2))
+            {
+                try
+                {
+                    dir.Delete(recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
+    private static void StartDelete(string folder)
+    {
+        try
+        {
+            var delete = OperatingSystem.IsWindows()
+                ? new System.Diagnostics.ProcessStartInfo("cmd.exe") { ArgumentList = { "/c", "rd", "/s", "/q", folder } }
+                : new System.Diagnostics.ProcessStartInfo("rm") { ArgumentList = { "-rf", folder } };
+            delete.UseShellExecute = false;
+            System.Diagnostics.Process.Start(delete)?.Dispose();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+        }
     }
 }
