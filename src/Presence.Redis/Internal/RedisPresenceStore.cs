@@ -59,6 +59,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
 
     internal RedisPresenceKeys Keys => _keys;
 
+    /// <summary>The node's record of its connections and grace periods; tests check that it stays bounded.</summary>
+    internal DataLossRecovery Recovery => _recovery;
+
     /// <summary>
     /// Test-only: when set, scripts use this value (milliseconds) instead of Redis <c>TIME</c>, so a
     /// test can move the store's clock with a FakeTimeProvider. Production code never sets it.

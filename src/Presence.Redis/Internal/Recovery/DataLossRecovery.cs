@@ -216,14 +216,20 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             while (index < live.Count);
 
             // Grace periods after the connections: a user whose connection came back is online, not in grace.
+            // One that ended before another node put the user's connection back would report a connected
+            // user offline, so a grace period put back lasts at least one heartbeat interval: every node's
+            // check (each half interval) and every live client's heartbeat re-registers within it.
             var graces = Graces.Where(g => g.Value.Shard == shard && _timeProvider.GetElapsedTime(g.Value.StartedAt, now) < _settings.Grace).ToList();
             foreach (var chunk in graces.Chunk(RestoreChunkSize))
             {
-                var args = new RedisValue[2 * chunk.Length];
+                var args = new RedisValue[3 + (2 * chunk.Length)];
+                args[0] = clock;
+                args[1] = _settings.GraceMilliseconds;
+                args[2] = (long)_settings.HeartbeatInterval.TotalMilliseconds;
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    args[2 * i] = chunk[i].Key;
-                    args[(2 * i) + 1] = chunk[i].Value.DisconnectedAtMilliseconds;
+                    args[3 + (2 * i)] = chunk[i].Key;
+                    args[4 + (2 * i)] = chunk[i].Value.DisconnectedAtMilliseconds;
                 }
 
                 var reply = RestoreReply.Read(await _connection.EvaluateAsync("re-register grace periods", RedisScripts.RestoreGraces, keys, args).ConfigureAwait(false));
@@ -245,7 +251,9 @@ internal sealed class DataLossRecovery : IAsyncDisposable
 
             Log.ShardRestored(_logger, shard, restored);
         }
-        catch (Exception exception) when (exception is PresenceStoreUnavailableException or ObjectDisposedException)
+#pragma warning disable CA1031 // A restore runs in the background and is awaited on dispose: it logs every failure and never faults.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
             Log.ShardRestoreFailed(_logger, shard, exception);
         }

@@ -264,16 +264,21 @@ internal static class RedisScripts
 
     /// <summary>
     /// Puts back the grace periods a node started, after the shard lost its data, so those users are
-    /// still reported offline when the period ends. ARGV: pairs userId, disconnect time ms. A user who
-    /// is online again (a connection was restored or registered first) is left alone.
+    /// still reported offline when the period ends. ARGV: clock, graceMs, holdMs, then pairs userId,
+    /// disconnect time ms. A user with a field in <c>users</c> (a connection restored, re-registered by
+    /// a heartbeat or registered first, on any node) is left alone; one whose connection comes back
+    /// later leaves the grace period as on any reconnect (<c>count_connection</c>). So that every node
+    /// can put its connections back first, a grace period put back ends no sooner than <c>holdMs</c>
+    /// from now: its score (the time the offline carries) is raised to <c>now + holdMs - graceMs</c> when lower.
     /// Returns {shard epoch, number put back}.
     /// </summary>
     public const string RestoreGraces = Prelude + """
         local e = epoch(KEYS[3])
+        local floor = now_ms(ARGV[1]) + tonumber(ARGV[3]) - tonumber(ARGV[2])
         local restored = 0
-        for i = 1, #ARGV, 2 do
+        for i = 4, #ARGV, 2 do
           if redis.call('HSETNX', KEYS[2], ARGV[i], 0) == 1 then
-            redis.call('ZADD', KEYS[4], 'NX', ARGV[i + 1], ARGV[i])
+            redis.call('ZADD', KEYS[4], 'NX', math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
             restored = restored + 1
           end
         end
