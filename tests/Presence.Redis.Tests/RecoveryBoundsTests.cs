@@ -38,10 +38,10 @@ public sealed class RecoveryBoundsTests : IAsyncLifetime
     public async Task AfterATimedOutCheck_ConnectDisconnectChurn_LeavesTheLocalMapsEmpty_OnceGraceAndLeasesEnd()
     {
         await _store.AddConnectionAsync("first", "f1");
-        _faults.FailingMethods.Add(nameof(IDatabase.StringGetAsync));
+        _faults.Fails = static _ => true;
         _time.Advance(TimeSpan.FromSeconds(5));
         await TestRedis.WaitUntilAsync(() => Task.FromResult(_logs.Has(2003)), "the timed-out check to be logged");
-        _faults.FailingMethods.Clear();
+        _faults.Fails = static _ => false;
         await _store.RemoveConnectionAsync("first", "f1");
 
         for (var round = 0; round < 5; round++)
@@ -61,8 +61,8 @@ public sealed class RecoveryBoundsTests : IAsyncLifetime
         // Heartbeats of connections never disconnected here (the tracker drops late ones) live one lease.
         _time.Advance(TimeSpan.FromSeconds(31));
         await TestRedis.WaitUntilAsync(
-            () => Task.FromResult(_store.Recovery.Connections.IsEmpty && _store.Recovery.Graces.IsEmpty),
-            "the periodic check to forget ended grace periods and silent connections");
+            () => Task.FromResult(_store.Recovery.Connections.IsEmpty && _store.Recovery.Closed.IsEmpty && _store.Recovery.Graces.IsEmpty),
+            "the periodic check to forget ended grace periods, silent and long-closed connections");
     }
 
     [Fact]

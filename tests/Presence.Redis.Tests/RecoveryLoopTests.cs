@@ -34,12 +34,12 @@ public sealed class RecoveryLoopTests : IAsyncLifetime
     {
         Assert.Equal(PresenceChange.CameOnline, (await _store.AddConnectionAsync("alice", "a1")).Change);
         _faults.Failure = static () => new InvalidOperationException("Injected bug.");
-        _faults.FailingMethods.Add(nameof(IDatabase.StringGetAsync));
+        _faults.Fails = static _ => true;
 
         _time.Advance(TimeSpan.FromSeconds(5));
         await TestRedis.WaitUntilAsync(() => Task.FromResult(_logs.Has(2003)), "the failed check to be logged");
 
-        _faults.FailingMethods.Clear();
+        _faults.Fails = static _ => false;
         await TestRedis.DeleteKeysAsync(_redis, _keyPrefix, Shards);
         _time.Advance(TimeSpan.FromSeconds(5));
         await TestRedis.WaitUntilAsync(async () => await _store.IsOnlineAsync("alice") && _logs.Has(2001), "the lost connection to be put back");

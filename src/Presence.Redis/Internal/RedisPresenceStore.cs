@@ -113,7 +113,15 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             member = RedisPresenceKeys.Member(userId, connectionId);
         }
 
-        return await DisconnectAsync(_keys.ShardOf(userId), member, userId, "remove a connection").ConfigureAwait(false);
+        var transition = await DisconnectAsync(_keys.ShardOf(userId), member, userId, "remove a connection").ConfigureAwait(false);
+        if (entry is { Removed: true })
+        {
+            // Only once Redis removed it: a close that failed leaves the lease to expire and be reported.
+            Volatile.Write(ref entry.LastSeen, _timeProvider.GetTimestamp());
+            _recovery.Closed[connectionId] = entry;
+        }
+
+        return transition;
     }
 
     public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)

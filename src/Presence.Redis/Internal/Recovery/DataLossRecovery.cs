@@ -5,10 +5,12 @@ using StackExchange.Redis;
 namespace Presence.Redis.Internal;
 
 /// <summary>
-/// Notices that a shard lost its data (restart, failover, FLUSHALL) and puts this node's live
-/// connections and grace periods back, silently, instead of letting a flood of offline/online
-/// transitions be reported. Owns the connections and grace periods this node registered, each
-/// shard's last known epoch, the periodic check and every restore it starts: all are awaited on dispose.
+/// Notices that a shard lost its data or went back in time (FLUSHALL, a restart empty or from a
+/// snapshot, a failover: the scripts start a new epoch) and, silently, puts this node's live
+/// connections back, removes the ones it closed since and re-states its grace periods, instead of
+/// letting a flood of offline/online transitions (or ghosts) be reported. Owns the connections, closed
+/// connections and grace periods this node holds, each shard's last known epoch, the periodic check
+/// and every restore it starts: all are awaited on dispose.
 /// </summary>
 internal sealed class DataLossRecovery : IAsyncDisposable
 {
@@ -42,6 +44,12 @@ internal sealed class DataLossRecovery : IAsyncDisposable
 
     /// <summary>The connections this node registered, by connection id.</summary>
     public ConcurrentDictionary<string, LocalConnection> Connections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The connections this node closed within one lease, by connection id (<see cref="LocalConnection.LastSeen"/>
+    /// is the close): a snapshot taken before the close may still hold their leases, which end within one lease.
+    /// </summary>
+    public ConcurrentDictionary<string, LocalConnection> Closed { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The grace periods this node started and that have not ended, by user id.</summary>
     public ConcurrentDictionary<string, LocalGrace> Graces { get; } = new(StringComparer.Ordinal);
@@ -107,20 +115,34 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             }
         }
 
+        foreach (var pair in Closed)
+        {
+            if (IsLive(pair.Value, now))
+            {
+                inUse[pair.Value.Shard] = true;
+            }
+            else
+            {
+                // Closed a whole lease ago: any lease of it a snapshot kept has ended by now.
+                Closed.TryRemove(pair);
+            }
+        }
+
+        // The epoch script, not a GET: it is what notices a restart or failover (the server's run id changed).
         var database = await _connection.GetDatabaseAsync("check for lost data").ConfigureAwait(false);
-        var checks = new List<(int Shard, Task<RedisValue> Epoch)>();
+        var checks = new List<(int Shard, Task<RedisResult> Epoch)>();
         for (var shard = 0; shard < inUse.Length; shard++)
         {
             if (inUse[shard])
             {
-                checks.Add((shard, database.StringGetAsync(_keys.ForShard(shard).Epoch)));
+                checks.Add((shard, database.ScriptEvaluateAsync(RedisScripts.Epoch, _keys.ForShard(shard).Keys, [])));
             }
         }
 
         foreach (var (shard, epochCall) in checks)
         {
-            var epoch = await _connection.GuardAsync("check for lost data", epochCall).ConfigureAwait(false);
-            if ((epoch.IsNull || (string?)epoch != Volatile.Read(ref _epochs[shard]))
+            var epoch = (string?)await _connection.GuardAsync("check for lost data", epochCall).ConfigureAwait(false);
+            if ((epoch is null || epoch != Volatile.Read(ref _epochs[shard]))
                 && Interlocked.Exchange(ref _restoring[shard], 1) == 0)
             {
                 await RestoreShardAsync(shard).ConfigureAwait(false);
@@ -214,6 +236,23 @@ internal sealed class DataLossRecovery : IAsyncDisposable
                 index += count;
             }
             while (index < live.Count);
+
+            // Then the connections this node closed since: a snapshot may still have them, and their users were told.
+            var closed = Closed.Values.Where(c => c.Shard == shard).ToList();
+            foreach (var chunk in closed.Chunk(RestoreChunkSize))
+            {
+                var args = new RedisValue[1 + (2 * chunk.Length)];
+                args[0] = clock;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    args[1 + (2 * i)] = chunk[i].Member;
+                    args[2 + (2 * i)] = chunk[i].User;
+                }
+
+                var reply = RestoreReply.Read(await _connection.EvaluateAsync("remove closed connections", RedisScripts.Forget, keys, args).ConfigureAwait(false));
+                consistent &= epoch == reply.Epoch;
+                restored += reply.Restored;
+            }
 
             // Grace periods after the connections: a user whose connection came back is online, not in grace.
             // One that ended before another node put the user's connection back would report a connected

@@ -43,11 +43,16 @@ internal static class RedisScripts
         local function next_version(user, us)
           return set_version(user, last_version(user), us)
         end
+        -- The shard's epoch: 'seconds.microseconds:run_id' of the server that started it. A missing key
+        -- (FLUSHALL, restart empty) or another server's run id (a restart, which loads a snapshot or an
+        -- AOF that may be behind; a failover to a replica that may lag) starts a new one, so every node
+        -- puts its connections back, removes the ones it closed and re-states its grace periods.
         local function epoch(key)
+          local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
           local e = redis.call('GET', key)
-          if not e then
+          if not e or string.sub(e, -#run - 1) ~= ':' .. run then
             local t = redis.call('TIME')
-            e = t[1] .. '.' .. t[2]
+            e = t[1] .. '.' .. t[2] .. ':' .. run
             redis.call('SET', key, e)
           end
           return e
@@ -260,6 +265,37 @@ internal static class RedisScripts
           end
         end
         return {e, restored}
+        """;
+
+    /// <summary>
+    /// The shard's epoch, started anew when the shard lost its data or its server changed (the
+    /// periodic data-loss check). Returns the epoch.
+    /// </summary>
+    public const string Epoch = Prelude + """
+        return epoch(KEYS[3])
+        """;
+
+    /// <summary>
+    /// Silently removes connections a node closed, after the shard's data went back in time (a
+    /// snapshot or a lagging replica that still has them): their users were already reported offline.
+    /// ARGV: clock, then pairs member, userId. A user left with no connection goes offline without a
+    /// version (nothing is reported); a grace period the node still holds is put back afterwards.
+    /// Returns {shard epoch, number removed}.
+    /// </summary>
+    public const string Forget = Prelude + """
+        local e = epoch(KEYS[3])
+        local ms = now_ms(ARGV[1])
+        local removed = 0
+        for i = 2, #ARGV, 2 do
+          if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+            removed = removed + 1
+            if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], -1) <= 0 then
+              redis.call('ZREM', KEYS[4], ARGV[i + 1])
+              went_offline(ARGV[i + 1], ms)
+            end
+          end
+        end
+        return {e, removed}
         """;
 
     /// <summary>
