@@ -88,6 +88,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             cancellationToken).ConfigureAwait(false));
         _recovery.ObserveEpoch(shard, reply.Epoch);
         _recovery.Connections[connectionId] = new LocalConnection(userId, shard, member) { LastSeen = _timeProvider.GetTimestamp() };
+
+        // Open again: a restore must not remove it as closed.
+        _recovery.Closed.TryRemove(connectionId, out _);
         return reply.Transition;
     }
 
@@ -306,6 +309,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         var entry = new LocalConnection(userId, shard, RedisPresenceKeys.Member(userId, connectionId)) { LastSeen = now };
         var change = await _heartbeats.Enqueue(PendingRefresh.Rent(shard, entry.Member)).ConfigureAwait(false);
         _recovery.Connections[connectionId] = entry;
+        _recovery.Closed.TryRemove(connectionId, out _);
         return change;
     }
 

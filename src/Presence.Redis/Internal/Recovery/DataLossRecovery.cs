@@ -123,7 +123,8 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             }
             else
             {
-                // Closed a whole lease ago: any lease of it a snapshot kept has ended by now.
+                // Closed a whole lease ago: a lease of it that data gone back in time still holds has ended
+                // (docs/redis.md, "Data loss and restarts", states what the sweep then reports).
                 Closed.TryRemove(pair);
             }
         }
