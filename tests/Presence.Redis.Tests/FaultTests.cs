@@ -49,7 +49,7 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Contains(_node.Logs.Entries, e => e.EventId.Id == 1006 && e.Level == LogLevel.Error && e.Exception is PresenceStoreUnavailableException);
 
         await _server.StartAgainAsync();
-        await WaitUntilReachableAsync();
+        await TestRedis.WaitUntilReachableAsync(_redis);
 
         // Redis came back empty. One heartbeat interval later the node has put its connections back, silently.
         _time.Advance(TimeSpan.FromSeconds(25));
@@ -161,22 +161,6 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal(new PresenceCounts(Users, Users * 2), counts);
         return counts;
     }
-
-    private async Task WaitUntilReachableAsync() =>
-        await TestRedis.WaitUntilAsync(
-            async () =>
-            {
-                try
-                {
-                    await _redis.GetDatabase().PingAsync();
-                    return true;
-                }
-                catch (RedisException)
-                {
-                    return false;
-                }
-            },
-            "Redis to be reachable again");
 
     private async Task<PresenceCounts?> TryCountsAsync()
     {
