@@ -15,7 +15,7 @@ public class FaultInjectingDatabase : DispatchProxy
 
     public Func<Exception> Failure { get; set; } = static () => new RedisTimeoutException(CommandFlags.None, "Injected timeout.", CommandStatus.Sent);
 
-    /// <summary>Names of other methods that fail (synchronously) with what <see cref="Failure"/> makes.</summary>
+    /// <summary>Names of other methods that fail with what <see cref="Failure"/> makes: a faulted task, as StackExchange.Redis reports a failed command.</summary>
     public ISet<string> FailingMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public static IDatabase Wrap(IDatabase inner, out FaultInjectingDatabase control)
@@ -36,7 +36,15 @@ public class FaultInjectingDatabase : DispatchProxy
 
         if (FailingMethods.Contains(targetMethod.Name))
         {
-            throw Failure();
+            var failure = Failure();
+            if (targetMethod.ReturnType.IsGenericType && targetMethod.ReturnType.GetGenericTypeDefinition() == typeof(Task<>))
+            {
+                return typeof(Task).GetMethod(nameof(Task.FromException), 1, [typeof(Exception)])!
+                    .MakeGenericMethod(targetMethod.ReturnType.GetGenericArguments()[0])
+                    .Invoke(null, [failure]);
+            }
+
+            throw failure;
         }
 
         try

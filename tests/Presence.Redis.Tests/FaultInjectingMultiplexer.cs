@@ -24,10 +24,10 @@ public class FaultInjectingMultiplexer : DispatchProxy
 
     /// <summary>A store on <paramref name="redis"/> whose script calls (and named methods) fail on demand through the returned control.</summary>
     internal static RedisPresenceStore CreateStore(
-        IConnectionMultiplexer redis, string keyPrefix, FakeTimeProvider time, int shards, out FaultInjectingDatabase faults, ILogger? logger = null)
+        IConnectionMultiplexer redis, string keyPrefix, FakeTimeProvider time, int shards, out FaultInjectingDatabase faults, ILogger? logger = null, TimeSpan grace = default)
     {
         var faulty = Wrap(redis, FaultInjectingDatabase.Wrap(redis.GetDatabase(), out faults));
-        var options = new PresenceOptions { ConnectionTtl = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(10) };
+        var options = new PresenceOptions { ConnectionTtl = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(10), OfflineGracePeriod = grace };
         return TestRedis.CreateStore(faulty, keyPrefix, time, time, options, logger, shards);
     }
 

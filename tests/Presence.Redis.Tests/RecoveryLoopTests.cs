@@ -5,10 +5,16 @@ using Xunit;
 
 namespace Presence.Redis.Tests;
 
-/// <summary>The data-loss check runs on: a failure of any kind in one check is logged and the next tick checks again.</summary>
+/// <summary>
+/// The data-loss check runs on: a failure of any kind in one check is logged and the next tick checks
+/// again. After a timeout the recovery still keeps only what it may have to put back (its maps do not
+/// grow with connect/disconnect churn), and disposing the store never throws, even with Redis down or
+/// a restore that failed.
+/// </summary>
 public sealed class RecoveryLoopTests : IAsyncLifetime
 {
     private const int Shards = 2;
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(8);
     private readonly string _keyPrefix = TestRedis.NewPrefix("recovery");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly CapturingLoggerProvider _logs = new();
@@ -19,7 +25,7 @@ public sealed class RecoveryLoopTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await TestRedis.StandaloneAsync();
-        _store = FaultInjectingMultiplexer.CreateStore(_redis, _keyPrefix, _time, Shards, out _faults, _logs.CreateLogger("test"));
+        _store = FaultInjectingMultiplexer.CreateStore(_redis, _keyPrefix, _time, Shards, out _faults, _logs.CreateLogger("test"), Grace);
     }
 
     public async Task DisposeAsync()
@@ -34,15 +40,84 @@ public sealed class RecoveryLoopTests : IAsyncLifetime
     {
         Assert.Equal(PresenceChange.CameOnline, (await _store.AddConnectionAsync("alice", "a1")).Change);
         _faults.Failure = static () => new InvalidOperationException("Injected bug.");
-        _faults.FailingMethods.Add(nameof(IDatabase.StringGetAsync));
+        _faults.Fails = static _ => true;
 
         _time.Advance(TimeSpan.FromSeconds(5));
         await TestRedis.WaitUntilAsync(() => Task.FromResult(_logs.Has(2003)), "the failed check to be logged");
 
-        _faults.FailingMethods.Clear();
+        _faults.Fails = static _ => false;
         await TestRedis.DeleteKeysAsync(_redis, _keyPrefix, Shards);
         _time.Advance(TimeSpan.FromSeconds(5));
-        await TestRedis.WaitUntilAsync(async () => await _store.IsOnlineAsync("alice"), "the lost connection to be put back");
-        Assert.True(_logs.Has(2001));
+        await TestRedis.WaitUntilAsync(async () => await _store.IsOnlineAsync("alice") && _logs.Has(2001), "the lost connection to be put back");
+    }
+
+    [Fact]
+    public async Task AfterATimedOutCheck_ConnectDisconnectChurn_LeavesTheLocalMapsEmpty_OnceGraceAndLeasesEnd()
+    {
+        await _store.AddConnectionAsync("first", "f1");
+        _faults.Fails = static _ => true;
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await TestRedis.WaitUntilAsync(() => Task.FromResult(_logs.Has(2003)), "the timed-out check to be logged");
+        _faults.Fails = static _ => false;
+        await _store.RemoveConnectionAsync("first", "f1");
+
+        for (var round = 0; round < 5; round++)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var user = $"u{i}";
+                var connection = $"c{round}-{i}";
+                await _store.AddConnectionAsync(user, connection);
+                await _store.RefreshConnectionAsync(user, $"late{round}-{i}");
+                await _store.RemoveConnectionAsync(user, connection);
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        // Heartbeats of connections never disconnected here (the tracker drops late ones) live one lease.
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await TestRedis.WaitUntilAsync(
+            () => Task.FromResult(_store.Recovery.Connections.IsEmpty && _store.Recovery.Closed.IsEmpty && _store.Recovery.Graces.IsEmpty),
+            "the periodic check to forget ended grace periods, silent and long-closed connections");
+    }
+
+    [Fact]
+    public async Task Dispose_WhileARestoreFailsWithABug_DoesNotThrow_AndLogsIt()
+    {
+        await _store.AddConnectionAsync("alice", "a1");
+        _faults.Fails = static _ => true;
+        _faults.Failure = static () => new InvalidOperationException("Injected bug.");
+
+        _store.Recovery.ObserveEpoch(_store.Keys.ShardOf("alice"), "another-epoch");
+        await TestRedis.WaitUntilAsync(() => Task.FromResult(_logs.Has(2002)), "the failed restore to be logged");
+
+        await _store.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Dispose_WithRedisDown_AndChecksAndRestoresInFlight_DoesNotThrow()
+    {
+        await using var server = await RedisServerProcess.StartAsync();
+        var redis = await TestRedis.ConnectAsync(server.EndPoint);
+        var store = new RedisPresenceStore(
+            () => Task.FromResult(redis),
+            ownsConnection: true,
+            new RedisPresenceStoreOptions { KeyPrefix = _keyPrefix, ExpiryShards = Shards },
+            new PresenceOptions { ConnectionTtl = TimeSpan.FromSeconds(30), HeartbeatInterval = TimeSpan.FromSeconds(10), OfflineGracePeriod = Grace },
+            _time,
+            _logs.CreateLogger("down"));
+        await store.AddConnectionAsync("alice", "a1");
+        await store.AddConnectionAsync("bob", "b1");
+        await store.RemoveConnectionAsync("bob", "b1");
+
+        await server.StopAsync();
+        store.Recovery.ObserveEpoch(store.Keys.ShardOf("alice"), "another-epoch");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var heartbeat = store.RefreshConnectionAsync("alice", "a1").AsTask();
+
+        await store.DisposeAsync();
+        var failure = await Record.ExceptionAsync(() => heartbeat);
+        Assert.True(failure is PresenceStoreUnavailableException or ObjectDisposedException, $"The heartbeat failed with {failure}.");
     }
 }

@@ -109,6 +109,23 @@ internal static class TestRedis
         }
     }
 
+    /// <summary>Waits until <paramref name="redis"/> answers PING again (after a restart).</summary>
+    public static Task WaitUntilReachableAsync(IConnectionMultiplexer redis) =>
+        WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await redis.GetDatabase().PingAsync();
+                    return true;
+                }
+                catch (RedisException)
+                {
+                    return false;
+                }
+            },
+            "Redis to be reachable again");
+
     private static async Task<string> FromEnvironmentOrStartAsync(string variable, bool cluster)
     {
         var configured = Environment.GetEnvironmentVariable(variable);

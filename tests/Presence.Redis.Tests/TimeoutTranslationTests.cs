@@ -74,4 +74,18 @@ public sealed class TimeoutTranslationTests : IAsyncLifetime
         Assert.IsType<RedisTimeoutException>((await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _store.RefreshConnectionAsync("carol", "c1").AsTask())).InnerException);
         Assert.IsType<RedisTimeoutException>((await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _store.GetPresenceAsync(["alice"]).AsTask())).InnerException);
     }
+
+    [Fact]
+    public async Task ATimeoutOnEveryRead_IsPresenceStoreUnavailable()
+    {
+        await _store.AddConnectionAsync("alice", "a1");
+        foreach (var method in new[] { nameof(IDatabase.HashGetAsync), nameof(IDatabase.HashKeysAsync), nameof(IDatabase.HashLengthAsync), nameof(IDatabase.SortedSetLengthAsync) })
+        {
+            _faults.FailingMethods.Add(method);
+        }
+
+        Assert.IsType<RedisTimeoutException>((await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _store.GetOnlineAsync(["alice", "bob"]).AsTask())).InnerException);
+        Assert.IsType<RedisTimeoutException>((await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _store.GetAllOnlineAsync().AsTask())).InnerException);
+        Assert.IsType<RedisTimeoutException>((await Assert.ThrowsAsync<PresenceStoreUnavailableException>(() => _store.GetCountsAsync().AsTask())).InnerException);
+    }
 }

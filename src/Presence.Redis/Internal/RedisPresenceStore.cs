@@ -64,6 +64,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
 
     internal RedisPresenceKeys Keys => _keys;
 
+    /// <summary>The node's record of its connections and grace periods; tests check that it stays bounded.</summary>
+    internal DataLossRecovery Recovery => _recovery;
+
     /// <summary>
     /// Test-only: when set, scripts use this value (milliseconds) instead of Redis <c>TIME</c>, so a
     /// test can move the store's clock with a FakeTimeProvider. Production code never sets it.
@@ -90,6 +93,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             cancellationToken).ConfigureAwait(false));
         _recovery.ObserveEpoch(shard, reply.Epoch);
         _recovery.Connections[connectionId] = new LocalConnection(userId, shard, member) { LastSeen = _timeProvider.GetTimestamp() };
+
+        // Open again: a restore must not remove it as closed.
+        _recovery.Closed.TryRemove(connectionId, out _);
         return reply.Transition;
     }
 
@@ -115,7 +121,15 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             member = RedisPresenceKeys.Member(userId, connectionId);
         }
 
-        return await DisconnectAsync(_keys.ShardOf(userId), member, userId, "remove a connection").ConfigureAwait(false);
+        var transition = await DisconnectAsync(_keys.ShardOf(userId), member, userId, "remove a connection").ConfigureAwait(false);
+        if (entry is { Removed: true })
+        {
+            // Only once Redis removed it: a close that failed leaves the lease to expire and be reported.
+            Volatile.Write(ref entry.LastSeen, _timeProvider.GetTimestamp());
+            _recovery.Closed[connectionId] = entry;
+        }
+
+        return transition;
     }
 
     public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -301,6 +315,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         var entry = new LocalConnection(userId, shard, RedisPresenceKeys.Member(userId, connectionId)) { LastSeen = now };
         var change = await _heartbeats.Enqueue(PendingRefresh.Rent(shard, entry.Member)).ConfigureAwait(false);
         _recovery.Connections[connectionId] = entry;
+        _recovery.Closed.TryRemove(connectionId, out _);
         return change;
     }
 

@@ -5,10 +5,12 @@ using StackExchange.Redis;
 namespace Presence.Redis.Internal;
 
 /// <summary>
-/// Notices that a shard lost its data (restart, failover, FLUSHALL) and puts this node's live
-/// connections and grace periods back, silently, instead of letting a flood of offline/online
-/// transitions be reported. Owns the connections and grace periods this node registered, each
-/// shard's last known epoch, the periodic check and every restore it starts: all are awaited on dispose.
+/// Notices that a shard lost its data or went back in time (FLUSHALL, a restart empty or from a
+/// snapshot, a failover: the scripts start a new epoch) and, silently, puts this node's live
+/// connections back, removes the ones it closed since and re-states its grace periods, instead of
+/// letting a flood of offline/online transitions (or ghosts) be reported. Owns the connections, closed
+/// connections and grace periods this node holds, each shard's last known epoch, the periodic check
+/// and every restore it starts: all are awaited on dispose.
 /// </summary>
 internal sealed class DataLossRecovery : IAsyncDisposable
 {
@@ -42,6 +44,12 @@ internal sealed class DataLossRecovery : IAsyncDisposable
 
     /// <summary>The connections this node registered, by connection id.</summary>
     public ConcurrentDictionary<string, LocalConnection> Connections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The connections this node closed within one lease, by connection id (<see cref="LocalConnection.LastSeen"/>
+    /// is the close): a snapshot taken before the close may still hold their leases, which end within one lease.
+    /// </summary>
+    public ConcurrentDictionary<string, LocalConnection> Closed { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The grace periods this node started and that have not ended, by user id.</summary>
     public ConcurrentDictionary<string, LocalGrace> Graces { get; } = new(StringComparer.Ordinal);
@@ -107,20 +115,35 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             }
         }
 
+        foreach (var pair in Closed)
+        {
+            if (IsLive(pair.Value, now))
+            {
+                inUse[pair.Value.Shard] = true;
+            }
+            else
+            {
+                // Closed a whole lease ago: a lease of it that data gone back in time still holds has ended
+                // (docs/redis.md, "Data loss and restarts", states what the sweep then reports).
+                Closed.TryRemove(pair);
+            }
+        }
+
+        // The epoch script, not a GET: it is what notices a restart or failover (the server's run id changed).
         var database = await _connection.GetDatabaseAsync("check for lost data").ConfigureAwait(false);
-        var checks = new List<(int Shard, Task<RedisValue> Epoch)>();
+        var checks = new List<(int Shard, Task<RedisResult> Epoch)>();
         for (var shard = 0; shard < inUse.Length; shard++)
         {
             if (inUse[shard])
             {
-                checks.Add((shard, database.StringGetAsync(_keys.ForShard(shard).Epoch)));
+                checks.Add((shard, database.ScriptEvaluateAsync(RedisScripts.Epoch, _keys.ForShard(shard).Keys, [])));
             }
         }
 
         foreach (var (shard, epochCall) in checks)
         {
-            var epoch = await _connection.GuardAsync("check for lost data", epochCall).ConfigureAwait(false);
-            if ((epoch.IsNull || (string?)epoch != Volatile.Read(ref _epochs[shard]))
+            var epoch = (string?)await _connection.GuardAsync("check for lost data", epochCall).ConfigureAwait(false);
+            if ((epoch is null || epoch != Volatile.Read(ref _epochs[shard]))
                 && Interlocked.Exchange(ref _restoring[shard], 1) == 0)
             {
                 await RestoreShardAsync(shard).ConfigureAwait(false);
@@ -215,15 +238,38 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             }
             while (index < live.Count);
 
+            // Then the connections this node closed since: a snapshot may still have them, and their users were told.
+            var closed = Closed.Values.Where(c => c.Shard == shard).ToList();
+            foreach (var chunk in closed.Chunk(RestoreChunkSize))
+            {
+                var args = new RedisValue[1 + (2 * chunk.Length)];
+                args[0] = clock;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    args[1 + (2 * i)] = chunk[i].Member;
+                    args[2 + (2 * i)] = chunk[i].User;
+                }
+
+                var reply = RestoreReply.Read(await _connection.EvaluateAsync("remove closed connections", RedisScripts.Forget, keys, args).ConfigureAwait(false));
+                consistent &= epoch == reply.Epoch;
+                restored += reply.Restored;
+            }
+
             // Grace periods after the connections: a user whose connection came back is online, not in grace.
+            // One that ended before another node put the user's connection back would report a connected
+            // user offline, so a grace period put back lasts at least one heartbeat interval: every node's
+            // check (each half interval) and every live client's heartbeat re-registers within it.
             var graces = Graces.Where(g => g.Value.Shard == shard && _timeProvider.GetElapsedTime(g.Value.StartedAt, now) < _settings.Grace).ToList();
             foreach (var chunk in graces.Chunk(RestoreChunkSize))
             {
-                var args = new RedisValue[2 * chunk.Length];
+                var args = new RedisValue[3 + (2 * chunk.Length)];
+                args[0] = clock;
+                args[1] = _settings.GraceMilliseconds;
+                args[2] = (long)_settings.HeartbeatInterval.TotalMilliseconds;
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    args[2 * i] = chunk[i].Key;
-                    args[(2 * i) + 1] = chunk[i].Value.DisconnectedAtMilliseconds;
+                    args[3 + (2 * i)] = chunk[i].Key;
+                    args[4 + (2 * i)] = chunk[i].Value.DisconnectedAtMilliseconds;
                 }
 
                 var reply = RestoreReply.Read(await _connection.EvaluateAsync("re-register grace periods", RedisScripts.RestoreGraces, keys, args).ConfigureAwait(false));
@@ -245,7 +291,9 @@ internal sealed class DataLossRecovery : IAsyncDisposable
 
             Log.ShardRestored(_logger, shard, restored);
         }
-        catch (Exception exception) when (exception is PresenceStoreUnavailableException or ObjectDisposedException)
+#pragma warning disable CA1031 // A restore runs in the background and is awaited on dispose: it logs every failure and never faults.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
             Log.ShardRestoreFailed(_logger, shard, exception);
         }

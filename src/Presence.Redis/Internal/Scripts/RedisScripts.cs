@@ -43,11 +43,16 @@ internal static class RedisScripts
         local function next_version(user, us)
           return set_version(user, last_version(user), us)
         end
+        -- The shard's epoch: 'seconds.microseconds:run_id' of the server that started it. A missing key
+        -- (FLUSHALL, restart empty) or another server's run id (a restart, which loads a snapshot or an
+        -- AOF that may be behind; a failover to a replica that may lag) starts a new one, so every node
+        -- puts its connections back, removes the ones it closed and re-states its grace periods.
         local function epoch(key)
+          local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
           local e = redis.call('GET', key)
-          if not e then
+          if not e or string.sub(e, -#run - 1) ~= ':' .. run then
             local t = redis.call('TIME')
-            e = t[1] .. '.' .. t[2]
+            e = t[1] .. '.' .. t[2] .. ':' .. run
             redis.call('SET', key, e)
           end
           return e
@@ -263,17 +268,53 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// The shard's epoch, started anew when the shard lost its data or its server changed (the
+    /// periodic data-loss check). Returns the epoch.
+    /// </summary>
+    public const string Epoch = Prelude + """
+        return epoch(KEYS[3])
+        """;
+
+    /// <summary>
+    /// Silently removes connections a node closed, after the shard's data went back in time (a
+    /// snapshot or a lagging replica that still has them): their users were already reported offline.
+    /// ARGV: clock, then pairs member, userId. A user left with no connection goes offline without a
+    /// version (nothing is reported); a grace period the node still holds is put back afterwards.
+    /// Returns {shard epoch, number removed}.
+    /// </summary>
+    public const string Forget = Prelude + """
+        local e = epoch(KEYS[3])
+        local ms = now_ms(ARGV[1])
+        local removed = 0
+        for i = 2, #ARGV, 2 do
+          if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+            removed = removed + 1
+            if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], -1) <= 0 then
+              redis.call('ZREM', KEYS[4], ARGV[i + 1])
+              went_offline(ARGV[i + 1], ms)
+            end
+          end
+        end
+        return {e, removed}
+        """;
+
+    /// <summary>
     /// Puts back the grace periods a node started, after the shard lost its data, so those users are
-    /// still reported offline when the period ends. ARGV: pairs userId, disconnect time ms. A user who
-    /// is online again (a connection was restored or registered first) is left alone.
+    /// still reported offline when the period ends. ARGV: clock, graceMs, holdMs, then pairs userId,
+    /// disconnect time ms. A user with a field in <c>users</c> (a connection restored, re-registered by
+    /// a heartbeat or registered first, on any node) is left alone; one whose connection comes back
+    /// later leaves the grace period as on any reconnect (<c>count_connection</c>). So that every node
+    /// can put its connections back first, a grace period put back ends no sooner than <c>holdMs</c>
+    /// from now: its score (the time the offline carries) is raised to <c>now + holdMs - graceMs</c> when lower.
     /// Returns {shard epoch, number put back}.
     /// </summary>
     public const string RestoreGraces = Prelude + """
         local e = epoch(KEYS[3])
+        local floor = now_ms(ARGV[1]) + tonumber(ARGV[3]) - tonumber(ARGV[2])
         local restored = 0
-        for i = 1, #ARGV, 2 do
+        for i = 4, #ARGV, 2 do
           if redis.call('HSETNX', KEYS[2], ARGV[i], 0) == 1 then
-            redis.call('ZADD', KEYS[4], 'NX', ARGV[i + 1], ARGV[i])
+            redis.call('ZADD', KEYS[4], 'NX', math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
             restored = restored + 1
           end
         end
