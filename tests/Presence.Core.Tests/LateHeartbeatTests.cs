@@ -32,6 +32,52 @@ public sealed class LateHeartbeatTests
     }
 
     [Fact]
+    public async Task APingInFlight_ThatRegistersTheClosingConnectionAgain_AnnouncesNothing()
+    {
+        await using var context = new PresenceTestContext(b => b.AddStore<HeldHeartbeatStore>());
+        var store = (HeldHeartbeatStore)context.Store;
+        await context.Tracker.ConnectAsync("alice", "tab");
+        await store.RemoveConnectionAsync("alice", "tab"); // the store lost it (it expired during a stall)
+        context.Events.Clear();
+
+        var ping = context.Tracker.PingAsync("alice", "tab").AsTask();
+        await store.HeartbeatHeld;
+        var disconnect = context.Tracker.DisconnectAsync("alice", "tab").AsTask();
+        store.Release();
+
+        Assert.Equal(PresenceChange.CameOnline, (await ping.WaitAsync(TimeSpan.FromSeconds(30))).Change);
+        Assert.Equal(PresenceChange.WentOffline, (await disconnect.WaitAsync(TimeSpan.FromSeconds(30))).Change);
+        Assert.False(await context.Tracker.IsOnlineAsync("alice"));
+        Assert.Empty(context.Events.Events); // no online for a closed tab, so no offline either
+    }
+
+    [Fact]
+    public async Task AHeldOnline_IsAnnounced_WhenAnotherConnectionKeepsTheUserOnline()
+    {
+        await using var context = new PresenceTestContext(b => b.AddStore<HeldHeartbeatStore>());
+        var store = (HeldHeartbeatStore)context.Store;
+        await context.Tracker.ConnectAsync("alice", "tab");
+        await store.RemoveConnectionAsync("alice", "tab");
+        context.Events.Clear();
+
+        var ping = context.Tracker.PingAsync("alice", "tab").AsTask();
+        await store.HeartbeatHeld;
+        store.HoldRemovals = true;
+        var disconnect = context.Tracker.DisconnectAsync("alice", "tab").AsTask();
+        store.Release();
+        var online = await ping.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // A second tab (another node, say) arrives before the close reaches the store.
+        await store.AddConnectionAsync("alice", "phone");
+        store.ReleaseRemovals();
+        await disconnect.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(await context.Tracker.IsOnlineAsync("alice"));
+        var announced = Assert.Single(context.Events.VersionedEvents);
+        Assert.Equal(new UserOnline("alice", online.Timestamp, online.Version), announced);
+    }
+
+    [Fact]
     public async Task APingThatReachesTheTrackerAfterTheClose_IsDropped()
     {
         await using var context = new PresenceTestContext();

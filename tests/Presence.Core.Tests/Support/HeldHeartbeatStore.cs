@@ -14,7 +14,24 @@ internal sealed class HeldHeartbeatStore(IOptions<PresenceOptions> options, Time
     /// <summary>Completes when a heartbeat is waiting at the gate.</summary>
     public Task HeartbeatHeld => _entered.Task;
 
+    private readonly TaskCompletionSource _releaseRemovals = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>When set, removals wait for <see cref="ReleaseRemovals"/> too.</summary>
+    public bool HoldRemovals { get; set; }
+
     public void Release() => _release.TrySetResult();
+
+    public void ReleaseRemovals() => _releaseRemovals.TrySetResult();
+
+    public override async ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
+    {
+        if (HoldRemovals)
+        {
+            await _releaseRemovals.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+
+        return await Inner.RemoveConnectionAsync(userId, connectionId, cancellationToken);
+    }
 
     public override async ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
     {

@@ -4,12 +4,17 @@ namespace Presence.Internal;
 /// A connection open on this node, and the heartbeats it has in flight. Closing it first stops new
 /// heartbeats from starting, then waits for those already running, so no heartbeat of a closed
 /// connection reaches the store after its disconnect (where it would register the connection again).
+/// A heartbeat that registered the connection again (the store had lost or expired it) while the
+/// connection was closing is not announced: its online is held, and the disconnect then announces
+/// nothing (the user is offline again) or the held online (another connection keeps the user online).
 /// </summary>
 internal sealed class LocalConnection(string userId)
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
     private int _pings;
     private int _closed;
+    private PresenceTransition? _heldOnline;
 
     public string UserId { get; } = userId;
 
@@ -35,10 +40,45 @@ internal sealed class LocalConnection(string userId)
         }
     }
 
+    /// <summary>
+    /// A heartbeat of this connection brought its user online: <see langword="true"/> to announce it now;
+    /// <see langword="false"/> when the connection is closing, and the online is held for the disconnect.
+    /// </summary>
+    public bool TryAnnounceOnline(PresenceTransition online)
+    {
+        lock (_gate)
+        {
+            if (_closed == 0)
+            {
+                return true;
+            }
+
+            _heldOnline = online;
+            return false;
+        }
+    }
+
+    /// <summary>The online a heartbeat registered while the connection was closing, if any; read once the heartbeats drained.</summary>
+    public PresenceTransition? HeldOnline
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _heldOnline;
+            }
+        }
+    }
+
     /// <summary>Refuses new heartbeats and completes when none is in flight any more.</summary>
     public Task CloseAsync()
     {
-        Interlocked.Exchange(ref _closed, 1);
+        lock (_gate)
+        {
+            _closed = 1;
+        }
+
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _pings) == 0)
         {
             _drained.TrySetResult();

@@ -60,21 +60,21 @@ internal sealed class LocalConnectionRegistry(TimeProvider timeProvider)
         return !_closed.ContainsKey(connectionId);
     }
 
-    /// <summary>Closes a connection on this node and completes once none of its heartbeats is in flight.</summary>
-    public async Task CloseAsync(string userId, string connectionId)
+    /// <summary>Closes a connection on this node and completes once none of its heartbeats is in flight; returns it, or <see langword="null"/> when it was not open here.</summary>
+    public async Task<LocalConnection?> CloseAsync(string userId, string connectionId)
     {
         var now = timeProvider.GetTimestamp();
         ForgetOldClosed(now);
         if (!_open.TryGetValue(connectionId, out var connection) || !string.Equals(connection.UserId, userId, StringComparison.Ordinal))
         {
-            return;
+            return null;
         }
 
         _closed[connectionId] = now;
         _closedOrder.Enqueue((connectionId, now));
         if (!_open.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, connection)))
         {
-            return;
+            return null;
         }
 
         DecrementUser(userId);
@@ -86,6 +86,8 @@ internal sealed class LocalConnectionRegistry(TimeProvider timeProvider)
         {
             // A heartbeat stuck longer than any store timeout: the disconnect goes ahead.
         }
+
+        return connection;
     }
 
     /// <summary>A snapshot of (user, connection) pairs open on this node.</summary>

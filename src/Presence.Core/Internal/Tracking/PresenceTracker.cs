@@ -36,8 +36,20 @@ internal sealed class PresenceTracker(
 
         // The connection is gone from this node whatever the store says; its heartbeats still in
         // flight finish first, so none reaches the store after the removal and registers it again.
-        await localConnections.CloseAsync(userId, connectionId).ConfigureAwait(false);
+        var local = await localConnections.CloseAsync(userId, connectionId).ConfigureAwait(false);
         var change = await Run(store.RemoveConnectionAsync(userId, connectionId, cancellationToken), nameof(DisconnectAsync)).ConfigureAwait(false);
+        if (local?.HeldOnline is { } held)
+        {
+            // A heartbeat re-registered the closing connection and nobody was told: its removal taking
+            // the user offline again is no news either; if another connection keeps the user online, that is.
+            if (change.Change == PresenceChange.None)
+            {
+                await PublishAsync(userId, held, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
+            }
+
+            return change;
+        }
+
         await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
         return change;
     }
@@ -73,6 +85,12 @@ internal sealed class PresenceTracker(
             if (change.Change == PresenceChange.None)
             {
                 local?.EndPing();
+                return new ValueTask<PresenceTransition>(change);
+            }
+
+            if (change.Change == PresenceChange.CameOnline && local is not null && !local.TryAnnounceOnline(change))
+            {
+                local.EndPing();
                 return new ValueTask<PresenceTransition>(change);
             }
 
@@ -193,6 +211,11 @@ internal sealed class PresenceTracker(
         try
         {
             var change = await Run(pending, nameof(PingAsync)).ConfigureAwait(false);
+            if (change.Change == PresenceChange.CameOnline && local is not null && !local.TryAnnounceOnline(change))
+            {
+                return change; // the connection is closing: its disconnect decides what to announce
+            }
+
             await PublishAsync(userId, change, OfflineReason.Disconnected, cancellationToken).ConfigureAwait(false);
             return change;
         }
