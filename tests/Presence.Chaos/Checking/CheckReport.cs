@@ -1,0 +1,60 @@
+using System.Text;
+using Presence.Chaos.History;
+using Presence.Chaos.Scenario;
+
+namespace Presence.Chaos.Checking;
+
+/// <summary>What the checker looked at and what it found; <see cref="ToString"/> is the run's report.</summary>
+internal sealed class CheckReport(ChaosRun run, int histories, long events, long bulkEntries, long dropped, int decided, IReadOnlyList<Violation> violations)
+{
+    public ChaosRun Run { get; } = run;
+
+    /// <summary>Watcher histories checked: connections that registered.</summary>
+    public int Histories { get; } = histories;
+
+    /// <summary>Messages received and checked (online, offline, status, bulk-online).</summary>
+    public long Events { get; } = events;
+
+    public long BulkEntries { get; } = bulkEntries;
+
+    /// <summary>Events the version rule dropped as not newer than what the watcher knew.</summary>
+    public long Dropped { get; } = dropped;
+
+    /// <summary>Distinct (user, version) transitions heard by some watcher.</summary>
+    public int Decided { get; } = decided;
+
+    public IReadOnlyList<Violation> Violations { get; } = violations;
+
+    public IReadOnlyList<Violation> Defects => [.. Violations.Where(static v => v.IsDefect)];
+
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        var options = Run.Options;
+        text.AppendLine($"[chaos] {options}");
+        text.AppendLine($"[chaos] wall time {Run.Elapsed.TotalSeconds:0} s; machine {Environment.ProcessorCount} cores, {Environment.OSVersion}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine($"[chaos] faults injected: {Run.Faults.Count} ({string.Join(", ", Enum.GetValues<FaultKind>().Select(k => $"{k} {Run.Faults.Count(f => f.Kind == k)}"))})");
+        var sessions = Run.Sessions;
+        text.AppendLine($"[chaos] connections opened: {sessions.Count}; registered (watcher histories checked): {Histories}; "
+            + $"closed with a ping in flight: {sessions.Count(static s => s.CloseCause == "closed with a ping in flight")}; gone silent: {sessions.Count(static s => !double.IsNaN(s.SilentAt))}; "
+            + $"lost (node killed or refused): {sessions.Count(static s => s.CloseCause?.StartsWith("lost", StringComparison.Ordinal) == true)}; statuses set: {sessions.Sum(static s => s.StatusesSet)}; "
+            + $"pings ok/failed: {sessions.Sum(static s => s.PingsOk)}/{sessions.Sum(static s => s.PingsFailed)}");
+        text.AppendLine($"[chaos] events checked: {Events} (bulk-online entries {BulkEntries}; dropped by the version rule {Dropped}); distinct transitions {Decided}; store samples {Run.StoreSamples.Count}");
+        text.AppendLine($"[chaos] violations: {Defects.Count} defects, {Violations.Count - Defects.Count} explained by documented limits");
+        foreach (var group in Violations.GroupBy(static v => (v.Property, v.KnownLimit)).OrderBy(static g => g.Key.KnownLimit is not null))
+        {
+            text.AppendLine($"[chaos]   {group.Count()} × {group.Key.Property}{(group.Key.KnownLimit is null ? " — DEFECT" : " — known limit: " + group.Key.KnownLimit)}");
+        }
+
+        foreach (var group in Violations.GroupBy(static v => (v.Property, v.KnownLimit)).OrderBy(static g => g.Key.KnownLimit is not null))
+        {
+            foreach (var v in group.Take(3))
+            {
+                text.AppendLine($"--- {(v.IsDefect ? "DEFECT" : "known limit")}: {v.Property}: {v.Summary}");
+                text.Append(v.Excerpt);
+            }
+        }
+
+        return text.ToString();
+    }
+}
