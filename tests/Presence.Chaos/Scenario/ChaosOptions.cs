@@ -5,7 +5,7 @@ namespace Presence.Chaos.Scenario;
 /// <summary>
 /// What one run does. Read from the environment so a failing seed replays:
 /// <c>PRESENCE_CHAOS_SEED</c> (an integer; random when unset), <c>PRESENCE_CHAOS_DURATION</c>
-/// (the fault phase: seconds, or a TimeSpan such as <c>00:20:00</c>; 45 s when unset),
+/// (the fault phase: seconds, or a TimeSpan such as <c>00:20:00</c>; 50 s when unset),
 /// <c>PRESENCE_CHAOS_USERS</c> (36) and <c>PRESENCE_CHAOS_TEAMS</c> (4).
 /// </summary>
 internal sealed class ChaosOptions
@@ -44,7 +44,7 @@ internal sealed class ChaosOptions
         return new ChaosOptions
         {
             Seed = seed,
-            Duration = ParseDuration(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_DURATION")) ?? TimeSpan.FromSeconds(45),
+            Duration = ParseDuration(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_DURATION")) ?? TimeSpan.FromSeconds(50),
             Users = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_USERS")) ?? 36,
             Teams = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_TEAMS")) ?? 4,
         };

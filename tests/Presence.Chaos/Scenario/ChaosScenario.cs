@@ -140,7 +140,7 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
                     if (node is not null)
                     {
                         var session = Open(userId, node);
-                        if (await session.StartAsync(cancellationToken))
+                        if (await session.StartAsync())
                         {
                             mine.Add(session);
                         }
@@ -220,7 +220,7 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
             }
 
             log($"[chaos] fault {fault}");
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 5000)), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1000, 3500)), cancellationToken);
         }
     }
 
