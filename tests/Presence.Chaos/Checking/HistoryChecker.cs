@@ -51,6 +51,7 @@ internal sealed class HistoryChecker
     private readonly Intervals _faults;
     private readonly List<FaultWindow> _dataLoss;
     private readonly Dictionary<string, Intervals> _allowedOnline = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Intervals> _allowedOnlineOrFault = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Intervals> _mustBeOnline = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Intervals> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SessionHistory>> _sessionsOf = new(StringComparer.Ordinal);
@@ -71,6 +72,7 @@ internal sealed class HistoryChecker
             var sessions = run.Sessions.Where(s => s.UserId == userId).ToList();
             _sessionsOf[userId] = sessions;
             _allowedOnline[userId] = Intervals.Of(sessions.Select(s => (s.OpenedAt, Died(s, end) + ExpiryBound + Delivery)));
+            _allowedOnlineOrFault[userId] = _allowedOnline[userId].Union(_faults);
             _mustBeOnline[userId] = Intervals.Of(sessions
                 .Where(static s => !double.IsNaN(s.RegisteredAt))
                 .Select(s => (s.RegisteredAt + Delivery, LeaseSurelyHeld(s, end) - Delivery)));
@@ -291,7 +293,7 @@ internal sealed class HistoryChecker
 
         if (shownOnline)
         {
-            if (_allowedOnline[userId].Union(_faults).FirstUncovered(since.At, until) is { } t)
+            if (_allowedOnlineOrFault[userId].FirstUncovered(since.At, until) is { } t)
             {
                 var limit = Explain(watcher, userId, t, since, expectOnline: false);
                 Add("no ghost: online at most ConnectionTtl + SweepInterval + 1 s after the last connection died", limit,
@@ -439,7 +441,7 @@ internal sealed class HistoryChecker
     {
         foreach (var sample in _run.StoreSamples)
         {
-            if (sample.Online && !_allowedOnline[sample.UserId].Union(_faults).Contains(sample.At))
+            if (sample.Online && !_allowedOnlineOrFault[sample.UserId].Contains(sample.At))
             {
                 var limit = _dataLoss.Any(f => f.Start <= sample.At && f.End >= LastDeathBefore(sample.UserId, sample.At) - ChaosOptions.ConnectionTtl.TotalSeconds) ? DataLossLimit : null;
                 Add("store: no ghost", limit, $"node {sample.Node} says {sample.UserId} is online at {sample.At:0.000} with no connection alive within {ExpiryBound:0.#} s", null, sample.UserId, sample.At);
