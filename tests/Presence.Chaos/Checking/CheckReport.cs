@@ -53,7 +53,7 @@ internal sealed class CheckReport(ChaosRun run, int histories, long events, long
 
         foreach (var group in Violations.GroupBy(static v => (v.Property, v.KnownLimit)).OrderBy(static g => g.Key.KnownLimit is not null))
         {
-            foreach (var v in group.Take(3))
+            foreach (var v in group.Take(group.Key.KnownLimit is null ? 20 : 3))
             {
                 text.AppendLine($"--- {(v.IsDefect ? "NEW DEFECT" : v.KnownLimit!.StartsWith(HistoryChecker.OpenDefectPrefix, StringComparison.Ordinal) ? "open defect" : "known limit")}: {v.Property}: {v.Summary}");
                 text.Append(v.Excerpt);

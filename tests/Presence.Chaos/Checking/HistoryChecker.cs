@@ -44,7 +44,7 @@ internal sealed class HistoryChecker
     public const string OpenDefectPrefix = "OPEN DEFECT";
 
     private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
-    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers it again before its disconnect: watchers see online then offline(disconnected) after the tab closed";
+    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
     private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
 
     private readonly ChaosRun _run;
@@ -319,8 +319,9 @@ internal sealed class HistoryChecker
         }
 
         var receivedVersions = watcher.Events.Where(e => e.UserId == userId && e.ArrivedAt <= t).Select(static e => e.Version).ToHashSet();
+        // Decided after the watcher's bulk-online: what came before is the snapshot's business, not a missed event.
         var missed = _decidedByUser.GetValueOrDefault(userId, [])
-            .Where(e => e.DecidedAt < t - Delivery && e.DecidedAt >= watcher.RegisteredAt - Delivery && !receivedVersions.Contains(e.Version))
+            .Where(e => e.DecidedAt < t - Delivery && e.DecidedAt >= watcher.RegisteredAt && !receivedVersions.Contains(e.Version))
             .ToList();
         if (missed.Count > 0)
         {
@@ -424,12 +425,14 @@ internal sealed class HistoryChecker
         {
             if (!_open[e.UserId].Contains(e.DecidedAt))
             {
-                // The marked case (D2): the closed connection's last ping registered it again and its disconnect, which waits
-                // for that ping, removed it at once. A heartbeat landing after the disconnect (issue 13 defect 1) leaves no such offline.
-                var list = _decidedByUser[e.UserId];
-                var next = list.FirstOrDefault(o => o.Version > e.Version);
-                var stalledClose = next is { Kind: EventKind.Offline, Reason: "disconnected" } && next.DecidedAt - e.DecidedAt <= 2
-                    && _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt);
+                // The marked case (D2): the user had just expired, and a connection closed with its ping in flight just
+                // before (or through a Redis stall): that ping registered the closed connection again. A heartbeat landing
+                // after its own connection's disconnect (issue 13 defect 1) follows an offline(disconnected) instead.
+                var previous = _decidedByUser[e.UserId].LastOrDefault(o => o.Version < e.Version && o.Kind != EventKind.Status);
+                var stalledClose = previous is { Kind: EventKind.Offline, Reason: "expired" }
+                    && _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
+                        && (e.DecidedAt <= s.ClosedAt + 2
+                            || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
                 Add("no resurrection: came online only while a connection of the user is open", stalledClose ? StalledHeartbeatDefect : null,
                     $"{e.UserId} came online (v{e.Version}) at {e.DecidedAt:0.000} with no open connection (first heard by session #{_decided[(e.UserId, e.Version)].SessionId})",
                     null, e.UserId, e.DecidedAt);
