@@ -45,6 +45,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var summary = report.ToString();
         output.WriteLine(summary);
         Console.WriteLine(summary);
+        // Fails on new defects only. Violations of the OPEN DEFECTS D1-D3 (HistoryChecker.OpenDefectPrefix) are
+        // reported above and listed in docs/reliability.md "Open defects"; remove a label there when its fix lands.
         Assert.True(report.Defects.Count == 0, $"{report.Defects.Count} defects found; replay with PRESENCE_CHAOS_SEED={options.Seed}.\n{summary}");
     }
 
