@@ -128,6 +128,12 @@ else
   failed=$((failed + 1))
 fi
 
+# --- 3c. Chaos suite (tests/Presence.Chaos, run above as a test project): name its seed -------
+# A bounded smoke by default; PRESENCE_CHAOS_DURATION=1200 (seconds) makes it the long run and
+# PRESENCE_CHAOS_SEED=<seed> replays a run (docs/reliability.md).
+chaos_seed=$(grep -ohE '\[chaos\] seed [0-9]+' "$work/trx/Presence.Chaos"/*.trx 2>/dev/null | head -1)
+[ -n "$chaos_seed" ] && log "chaos suite ran with ${chaos_seed#\[chaos\] }: replay with PRESENCE_CHAOS_SEED=${chaos_seed##* }"
+
 # --- 4. Benchmark smoke runs (so none can rot) ----------------------------------------------
 for proj in benchmarks/*/*.csproj; do
   name=$(basename "$proj" .csproj)

@@ -1,0 +1,506 @@
+using System.Text;
+using Presence.Chaos.History;
+using Presence.Chaos.Scenario;
+
+namespace Presence.Chaos.Checking;
+
+/// <summary>
+/// Checks every recorded history against the promise (issue 13, docs/reliability.md):
+/// <list type="number">
+/// <item>convergence: after quiescence, each live watcher's view (the protocol's version rule applied
+/// to what it received) and the store equal the truth;</item>
+/// <item>order: per user, at every watcher, the received events in version order alternate online /
+/// offline (a status only while online), one version means one event, and no connection receives an
+/// event twice;</item>
+/// <item>timeliness: no user shown online (by a watcher or the store) longer than
+/// <c>ConnectionTtl + SweepInterval + 1 s</c> after its last connection died, none shown offline
+/// while connected, outside the fault windows (each extended by <see cref="Recovery"/>), and no
+/// "came online" decided while the user had no open connection;</item>
+/// <item>entitlement: no event, and no bulk-online entry, about a user outside the watcher's team
+/// (the demo's <c>TeamInterestResolver</c>: a team's changes go to the team's group only).</item>
+/// </list>
+/// A broken property is a defect unless a documented limit explains it; the excerpt says which.
+/// </summary>
+internal sealed class HistoryChecker
+{
+    /// <summary>How long an event may take to reach every watcher on a busy 2-core machine, outside faults.</summary>
+    public const double Delivery = 1.0;
+
+    /// <summary>How long after a fault ends its effects may last: two heartbeats (restore, re-registration) and a second.</summary>
+    public static readonly double Recovery = (2 * ChaosOptions.HeartbeatInterval.TotalSeconds) + 1;
+
+    /// <summary>ConnectionTtl + SweepInterval + 1 s: the longest a dead connection may keep its user online.</summary>
+    public static readonly double ExpiryBound = ChaosOptions.ConnectionTtl.TotalSeconds + ChaosOptions.SweepInterval.TotalSeconds + 1;
+
+    /// <summary>How long after a close an event decided by that connection's last call may still carry the close's moment.</summary>
+    private const double CloseSlack = 0.3;
+
+    private const string SnapshotLimit = "protocol.md Known limits: a bulk-online snapshot older than an event the watcher already applied";
+    private const string LostInFaultLimit = "at-most-once backplane: an event published while Redis restarted, or while the watcher's node was frozen, is lost; it heals at the next reconnect";
+    private const string DataLossLimit = "redis.md Known limits after data loss: a user who left during the outage is never announced offline; an extra came online";
+    private const string NodeKillLimit = "a node killed between deciding a transition and publishing it: nobody hears that transition";
+
+    /// <summary>Open defects: real, reproduced, reported in docs/reliability.md "Open defects"; the suite stays green on them only because they are listed there.</summary>
+    public const string OpenDefectPrefix = "OPEN DEFECT";
+
+    private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
+    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
+    private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
+
+    private readonly ChaosRun _run;
+    private readonly Intervals _faults;
+    private readonly List<FaultWindow> _dataLoss;
+    private readonly Dictionary<string, Intervals> _allowedOnline = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Intervals> _allowedOnlineOrFault = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Intervals> _mustBeOnline = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Intervals> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SessionHistory>> _sessionsOf = new(StringComparer.Ordinal);
+
+    // (user, version) → the first event received with it, and who received it.
+    private readonly Dictionary<(string UserId, long Version), (ReceivedEvent Event, int SessionId)> _decided = [];
+    private readonly Dictionary<string, List<ReceivedEvent>> _decidedByUser = new(StringComparer.Ordinal);
+    private readonly List<Violation> _violations = [];
+
+    public HistoryChecker(ChaosRun run)
+    {
+        _run = run;
+        _faults = Intervals.Of(run.Faults.Select(static f => (f.Start, f.End + Recovery)));
+        _dataLoss = [.. run.Faults.Where(static f => f.LosesData)];
+        var end = run.CheckAt + 3600;
+        foreach (var userId in run.TeamOf.Keys)
+        {
+            var sessions = run.Sessions.Where(s => s.UserId == userId).ToList();
+            _sessionsOf[userId] = sessions;
+            _allowedOnline[userId] = Intervals.Of(sessions.Select(s => (s.OpenedAt, Died(s, end) + ExpiryBound + Delivery)));
+            _allowedOnlineOrFault[userId] = _allowedOnline[userId].Union(_faults);
+            _mustBeOnline[userId] = Intervals.Of(sessions
+                .Where(static s => !double.IsNaN(s.RegisteredAt))
+                .Select(s => (s.RegisteredAt + Delivery, LeaseSurelyHeld(s, end) - Delivery)));
+            _open[userId] = Intervals.Of(sessions.Select(s => (s.OpenedAt, s.IsClosed ? s.ClosedAt + CloseSlack : end)));
+        }
+    }
+
+    public CheckReport Check()
+    {
+        var watchers = _run.Sessions.Where(static s => !double.IsNaN(s.RegisteredAt)).ToList();
+        long events = 0, bulkEntries = 0, dropped = 0;
+        foreach (var watcher in watchers)
+        {
+            foreach (var e in watcher.Events.Where(static e => e.Kind != EventKind.BulkOnline))
+            {
+                if (_decided.TryAdd((e.UserId, e.Version), (e, watcher.Id)))
+                {
+                    (_decidedByUser.TryGetValue(e.UserId, out var list) ? list : _decidedByUser[e.UserId] = []).Add(e);
+                }
+            }
+        }
+
+        foreach (var list in _decidedByUser.Values)
+        {
+            list.Sort(static (a, b) => a.Version.CompareTo(b.Version));
+        }
+
+        foreach (var watcher in watchers)
+        {
+            var result = CheckWatcher(watcher);
+            events += result.Events;
+            bulkEntries += result.BulkEntries;
+            dropped += result.Dropped;
+        }
+
+        CheckGhostOnlines();
+        CheckStoreSamples();
+        CheckFinalStore();
+
+        return new CheckReport(_run, watchers.Count, events, bulkEntries, dropped, _decided.Count, _violations);
+    }
+
+    /// <summary>When the session's last lease could at the latest have started: its close, or (silent) its last ping.</summary>
+    private static double Died(SessionHistory s, double end)
+    {
+        var died = s.IsClosed ? s.ClosedAt : end;
+        if (!double.IsNaN(s.SilentAt))
+        {
+            died = Math.Min(died, Math.Max(s.SilentAt, double.IsNaN(s.LastPingAckAt) ? s.SilentAt : s.LastPingAckAt));
+        }
+
+        return died;
+    }
+
+    /// <summary>Until when the session surely holds a lease: until its close, or (silent) its last ping's send time + TTL.</summary>
+    private static double LeaseSurelyHeld(SessionHistory s, double end)
+    {
+        var held = s.IsClosed ? s.ClosedAt : end;
+        if (!double.IsNaN(s.SilentAt))
+        {
+            var leaseStart = double.IsNaN(s.LastPingSentAt) ? s.OpenedAt : s.LastPingSentAt;
+            held = Math.Min(held, Math.Min(s.SilentAt, leaseStart) + ChaosOptions.ConnectionTtl.TotalSeconds);
+        }
+
+        return held;
+    }
+
+    private (long Events, long BulkEntries, long Dropped) CheckWatcher(SessionHistory watcher)
+    {
+        var received = watcher.Events;
+        var teamUsers = _run.TeamOf.Where(p => p.Value == watcher.Team).Select(static p => p.Key).ToList();
+        var known = new Dictionary<string, long>(StringComparer.Ordinal);
+        var online = new HashSet<string>(StringComparer.Ordinal);
+        var since = new Dictionary<string, (double At, string Source, bool Stale)>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, long)>();
+        var byUser = new Dictionary<string, List<ReceivedEvent>>(StringComparer.Ordinal);
+        var viewStarted = false;
+        long bulkEntries = 0, dropped = 0;
+        var end = Math.Min(watcher.IsClosed ? watcher.ClosedAt : _run.CheckAt, _run.CheckAt);
+
+        foreach (var e in received)
+        {
+            if (e.ArrivedAt > _run.CheckAt)
+            {
+                break;
+            }
+
+            if (e.Kind == EventKind.BulkOnline)
+            {
+                bulkEntries += e.Users.Count;
+                foreach (var userId in e.Users.Where(u => !IsEntitled(watcher, u)))
+                {
+                    Add("entitlement", null, $"bulk-online to session #{watcher.Id} ({watcher.Team}) lists {userId} ({TeamOfOrUnknown(userId)})", watcher, userId, e.ArrivedAt);
+                }
+
+                var listed = e.Users.ToHashSet(StringComparer.Ordinal);
+                foreach (var userId in teamUsers)
+                {
+                    var before = known.GetValueOrDefault(userId);
+                    var wasOnline = online.Contains(userId);
+                    var nowOnline = listed.Contains(userId);
+                    var version = e.Versions.GetValueOrDefault(userId);
+                    var stale = nowOnline
+                        ? version < before
+                        : wasOnline && since.TryGetValue(userId, out var s) && !s.Source.StartsWith("bulk", StringComparison.Ordinal) && e.ArrivedAt - s.At < 2;
+                    if (nowOnline)
+                    {
+                        known[userId] = Math.Max(before, version);
+                    }
+
+                    if (viewStarted)
+                    {
+                        if (wasOnline != nowOnline)
+                        {
+                            CheckPiece(watcher, userId, wasOnline, since[userId], e.ArrivedAt);
+                            since[userId] = (e.ArrivedAt, stale ? "bulk (stale)" : "bulk", stale);
+                        }
+                    }
+                    else
+                    {
+                        since[userId] = (e.ArrivedAt, stale ? "bulk (stale)" : "bulk", stale);
+                    }
+
+                    if (nowOnline)
+                    {
+                        online.Add(userId);
+                    }
+                    else
+                    {
+                        online.Remove(userId);
+                    }
+                }
+
+                viewStarted = true;
+                continue;
+            }
+
+            if (!IsEntitled(watcher, e.UserId))
+            {
+                Add("entitlement", null, $"session #{watcher.Id} ({watcher.Team}) received {e}; {e.UserId} is in {TeamOfOrUnknown(e.UserId)}", watcher, e.UserId, e.ArrivedAt);
+                continue;
+            }
+
+            if (!seen.Add((e.UserId, e.Version)))
+            {
+                Add("at most once per connection", null, $"session #{watcher.Id} received v{e.Version} of {e.UserId} twice: {e}", watcher, e.UserId, e.ArrivedAt);
+                continue;
+            }
+
+            var first = _decided[(e.UserId, e.Version)];
+            if (first.Event.Kind != e.Kind || first.Event.Status != e.Status)
+            {
+                Add("one version, one event", null, $"v{e.Version} of {e.UserId} is {first.Event} at session #{first.SessionId} but {e} at session #{watcher.Id}", watcher, e.UserId, e.ArrivedAt);
+            }
+
+            (byUser.TryGetValue(e.UserId, out var list) ? list : byUser[e.UserId] = []).Add(e);
+            if (e.Version <= known.GetValueOrDefault(e.UserId))
+            {
+                dropped++;
+                continue;
+            }
+
+            known[e.UserId] = e.Version;
+            var becomesOnline = e.Kind switch
+            {
+                EventKind.Online => true,
+                EventKind.Offline => false,
+                _ => online.Contains(e.UserId),
+            };
+            var was = online.Contains(e.UserId);
+            if (viewStarted && was != becomesOnline)
+            {
+                CheckPiece(watcher, e.UserId, was, since[e.UserId], e.ArrivedAt);
+                since[e.UserId] = (e.ArrivedAt, $"{e.Kind} v{e.Version}", false);
+            }
+            else if (!viewStarted)
+            {
+                since[e.UserId] = (e.ArrivedAt, $"{e.Kind} v{e.Version}", false);
+            }
+
+            if (becomesOnline)
+            {
+                online.Add(e.UserId);
+            }
+            else
+            {
+                online.Remove(e.UserId);
+            }
+        }
+
+        if (viewStarted)
+        {
+            foreach (var userId in teamUsers)
+            {
+                CheckPiece(watcher, userId, online.Contains(userId), since[userId], end);
+            }
+
+            if (!watcher.IsClosed || watcher.ClosedAt > _run.CheckAt)
+            {
+                CheckConvergence(watcher, teamUsers, online, known, since);
+            }
+        }
+
+        foreach (var (userId, list) in byUser)
+        {
+            CheckAlternation(watcher, userId, [.. list.OrderBy(static e => e.Version)]);
+        }
+
+        return (received.Count(e => e.ArrivedAt <= _run.CheckAt), bulkEntries, dropped);
+    }
+
+    private void CheckPiece(SessionHistory watcher, string userId, bool shownOnline, (double At, string Source, bool Stale) since, double until)
+    {
+        if (until <= since.At)
+        {
+            return;
+        }
+
+        if (shownOnline)
+        {
+            if (_allowedOnlineOrFault[userId].FirstUncovered(since.At, until) is { } t)
+            {
+                var limit = Explain(watcher, userId, t, since, expectOnline: false);
+                Add("no ghost: online at most ConnectionTtl + SweepInterval + 1 s after the last connection died", limit,
+                    $"session #{watcher.Id} ({watcher.Team}, node {watcher.Node}) shows {userId} online at {t:0.000} (since {since.At:0.000}, from {since.Source}) with no connection alive within {ExpiryBound:0.#} s",
+                    watcher, userId, t);
+            }
+        }
+        else if (_mustBeOnline[userId].FirstCoveredOutside(since.At, until, _faults) is { } t)
+        {
+            var limit = Explain(watcher, userId, t, since, expectOnline: true);
+            Add("no false offline: a connected, pinging user is shown online", limit,
+                $"session #{watcher.Id} ({watcher.Team}, node {watcher.Node}) shows {userId} offline at {t:0.000} (since {since.At:0.000}, from {since.Source}) while connected",
+                watcher, userId, t);
+        }
+    }
+
+    /// <summary>Names the documented limit that explains a wrong view at <paramref name="t"/>, or null for a defect.</summary>
+    private string? Explain(SessionHistory watcher, string userId, double t, (double At, string Source, bool Stale) since, bool expectOnline)
+    {
+        if (since.Stale)
+        {
+            return SnapshotLimit;
+        }
+
+        var receivedVersions = watcher.Events.Where(e => e.UserId == userId && e.ArrivedAt <= t).Select(static e => e.Version).ToHashSet();
+        // Decided after the watcher's bulk-online: what came before is the snapshot's business, not a missed event.
+        var missed = _decidedByUser.GetValueOrDefault(userId, [])
+            .Where(e => e.DecidedAt < t - Delivery && e.DecidedAt >= watcher.RegisteredAt && !receivedVersions.Contains(e.Version))
+            .ToList();
+        if (missed.Count > 0)
+        {
+            return missed.All(e => LosesPublications(watcher, e.DecidedAt)) ? LostInFaultLimit : null;
+        }
+
+        if (!expectOnline && _dataLoss.Any(f => f.Start <= t && f.End >= LastDeathBefore(userId, t) - ChaosOptions.ConnectionTtl.TotalSeconds - Delivery))
+        {
+            return DataLossLimit;
+        }
+
+        if (expectOnline && _dataLoss.Any(f => f.Start <= t && since.At <= f.End + Recovery))
+        {
+            return FalseOfflineBeforeRestoreDefect;
+        }
+
+        var from = expectOnline ? since.At : LastDeathBefore(userId, t) - ChaosOptions.ConnectionTtl.TotalSeconds - Delivery;
+        return _run.Faults.Any(f => IsStall(f) && f.Start <= t && f.End + Recovery >= from) ? StallDefect : null;
+    }
+
+    private static bool IsStall(FaultWindow fault) => fault.Kind is FaultKind.RedisClientPause or FaultKind.RedisLatency or FaultKind.NodePause;
+
+    /// <summary>
+    /// Whether a publication at <paramref name="t"/> may be lost for this watcher: Redis restarted
+    /// (the backplane's subscriptions drop), or the watcher's own node was frozen or killed. A Redis
+    /// pause or added latency delays publications; it does not lose them.
+    /// </summary>
+    private bool LosesPublications(SessionHistory watcher, double t) => _run.Faults.Any(f =>
+        t >= f.Start - Delivery && t <= f.End + Recovery
+        && (f.Kind == FaultKind.RedisRestartEmpty || (f.Kind is FaultKind.NodePause or FaultKind.NodeKill && f.Target == watcher.Node)));
+
+    private double LastDeathBefore(string userId, double t) =>
+        _sessionsOf[userId].Select(s => Died(s, double.MaxValue)).Where(d => d <= t).DefaultIfEmpty(double.NegativeInfinity).Max();
+
+    private void CheckConvergence(SessionHistory watcher, List<string> teamUsers, HashSet<string> online, Dictionary<string, long> known, Dictionary<string, (double At, string Source, bool Stale)> since)
+    {
+        foreach (var userId in teamUsers)
+        {
+            var truth = IsTrulyOnlineAtCheck(userId);
+            if (truth == online.Contains(userId))
+            {
+                continue;
+            }
+
+            var limit = Explain(watcher, userId, _run.CheckAt, since[userId], expectOnline: truth);
+            Add("convergence after quiescence", limit,
+                $"after quiescence session #{watcher.Id} ({watcher.Team}, node {watcher.Node}) shows {userId} {(online.Contains(userId) ? "online" : "offline")} (v{known.GetValueOrDefault(userId)}, from {since[userId].Source} at {since[userId].At:0.000}); the truth is {(truth ? "online" : "offline")}",
+                watcher, userId, _run.CheckAt);
+        }
+    }
+
+    private bool IsTrulyOnlineAtCheck(string userId) =>
+        _sessionsOf[userId].Any(s => !double.IsNaN(s.RegisteredAt) && (!s.IsClosed || s.ClosedAt > _run.CheckAt) && double.IsNaN(s.SilentAt));
+
+    private void CheckAlternation(SessionHistory watcher, string userId, List<ReceivedEvent> ordered)
+    {
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            var previous = ordered[i - 1];
+            var current = ordered[i];
+            var previousOnline = previous.Kind != EventKind.Offline;
+            var broken = current.Kind switch
+            {
+                EventKind.Online => previousOnline,
+                EventKind.Offline => !previousOnline,
+                _ => !previousOnline,
+            };
+            if (!broken)
+            {
+                continue;
+            }
+
+            var between = _run.Faults.Where(f => f.Start <= current.DecidedAt + Delivery && f.End + Recovery >= previous.DecidedAt - Delivery).ToList();
+            string? limit = null;
+            if (between.Any(static f => f.LosesData))
+            {
+                // Online after online: the user left during the outage, or a connect came before a restore (documented).
+                // Offline after offline, or a status while offline: a false offline before another node's restore (open defect).
+                limit = current.Kind == EventKind.Online ? DataLossLimit : FalseOfflineBeforeRestoreDefect;
+            }
+            else if (between.Any(f => f.Kind == FaultKind.RedisRestartEmpty || (f.Kind == FaultKind.NodePause && f.Target == watcher.Node)))
+            {
+                limit = LostInFaultLimit;
+            }
+            else if (between.Any(static f => f.Kind == FaultKind.NodeKill))
+            {
+                limit = NodeKillLimit;
+            }
+            else if (between.Any(IsStall))
+            {
+                limit = StallDefect;
+            }
+            Add("alternation in version order", limit,
+                $"session #{watcher.Id} ({watcher.Team}) received, in version order, {previous} then {current}", watcher, userId, current.ArrivedAt);
+        }
+    }
+
+    private void CheckGhostOnlines()
+    {
+        foreach (var e in _decidedByUser.Values.SelectMany(static l => l).Where(static e => e.Kind == EventKind.Online))
+        {
+            if (!_open[e.UserId].Contains(e.DecidedAt))
+            {
+                // The marked case (D2): the user had just expired, and a connection closed with its ping in flight just
+                // before (or through a Redis stall): that ping registered the closed connection again. A heartbeat landing
+                // after its own connection's disconnect (issue 13 defect 1) follows an offline(disconnected) instead.
+                var previous = _decidedByUser[e.UserId].LastOrDefault(o => o.Version < e.Version && o.Kind != EventKind.Status);
+                var stalledClose = previous is { Kind: EventKind.Offline, Reason: "expired" }
+                    && _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
+                        && (e.DecidedAt <= s.ClosedAt + 2
+                            || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
+                Add("no resurrection: came online only while a connection of the user is open", stalledClose ? StalledHeartbeatDefect : null,
+                    $"{e.UserId} came online (v{e.Version}) at {e.DecidedAt:0.000} with no open connection (first heard by session #{_decided[(e.UserId, e.Version)].SessionId})",
+                    null, e.UserId, e.DecidedAt);
+            }
+        }
+    }
+
+    private void CheckStoreSamples()
+    {
+        foreach (var sample in _run.StoreSamples)
+        {
+            if (sample.Online && !_allowedOnlineOrFault[sample.UserId].Contains(sample.At))
+            {
+                var limit = _dataLoss.Any(f => f.Start <= sample.At && f.End >= LastDeathBefore(sample.UserId, sample.At) - ChaosOptions.ConnectionTtl.TotalSeconds) ? DataLossLimit : null;
+                Add("store: no ghost", limit, $"node {sample.Node} says {sample.UserId} is online at {sample.At:0.000} with no connection alive within {ExpiryBound:0.#} s", null, sample.UserId, sample.At);
+            }
+            else if (!sample.Online && _mustBeOnline[sample.UserId].Contains(sample.At) && !_faults.Contains(sample.At))
+            {
+                Add("store: no false offline", null, $"node {sample.Node} says {sample.UserId} is offline at {sample.At:0.000} while connected", null, sample.UserId, sample.At);
+            }
+        }
+    }
+
+    private void CheckFinalStore()
+    {
+        foreach (var (userId, online) in _run.FinalStore)
+        {
+            var truth = IsTrulyOnlineAtCheck(userId);
+            if (online != truth)
+            {
+                Add("convergence after quiescence (store)", null,
+                    $"after quiescence the store says {userId} is {(online is null ? "unknown (unavailable)" : online.Value ? "online" : "offline")}; the truth is {(truth ? "online" : "offline")}",
+                    null, userId, _run.CheckAt);
+            }
+        }
+    }
+
+    private bool IsEntitled(SessionHistory watcher, string userId) => _run.TeamOf.TryGetValue(userId, out var team) && team == watcher.Team;
+
+    private string TeamOfOrUnknown(string userId) => _run.TeamOf.GetValueOrDefault(userId, "no known team");
+
+    private void Add(string property, string? knownLimit, string summary, SessionHistory? watcher, string userId, double at)
+    {
+        var excerpt = new StringBuilder();
+        if (watcher is not null)
+        {
+            excerpt.AppendLine($"  watcher: {watcher}");
+            foreach (var e in watcher.Events.Where(e => (e.UserId == userId || e.Kind == EventKind.BulkOnline) && Math.Abs(e.ArrivedAt - at) < 20).TakeLast(10))
+            {
+                excerpt.AppendLine($"    received {e}");
+            }
+        }
+
+        foreach (var s in _sessionsOf.GetValueOrDefault(userId, []).Where(s => s.OpenedAt < at + 5 && (!s.IsClosed || s.ClosedAt > at - 20)))
+        {
+            excerpt.AppendLine($"  truth: {s}");
+        }
+
+        foreach (var e in _decidedByUser.GetValueOrDefault(userId, []).Where(e => Math.Abs(e.DecidedAt - at) < 20).TakeLast(10))
+        {
+            excerpt.AppendLine($"  decided: {e} (first heard by session #{_decided[(e.UserId, e.Version)].SessionId})");
+        }
+
+        foreach (var f in _run.Faults.Where(f => f.End > at - 20 && f.Start < at + 5))
+        {
+            excerpt.AppendLine($"  fault: {f}");
+        }
+
+        _violations.Add(new Violation(property, knownLimit, summary, excerpt.ToString()));
+    }
+}

@@ -1,0 +1,18 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Presence.Chaos.History;
+
+/// <summary>Seconds since the run started, for every recorded instant: the test's own and the store's (Redis TIME, same host clock).</summary>
+internal static class RunClock
+{
+    private static readonly long StartTimestamp = Stopwatch.GetTimestamp();
+
+    public static DateTimeOffset StartUtc { get; } = DateTimeOffset.UtcNow;
+
+    public static double Now => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
+
+    /// <summary>A store decision time (ISO-8601, <c>Date.toISOString()</c> style) on the run's time line.</summary>
+    public static double FromStoreTimestamp(string timestamp) =>
+        (DateTimeOffset.Parse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) - StartUtc).TotalSeconds;
+}

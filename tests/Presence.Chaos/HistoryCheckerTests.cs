@@ -1,0 +1,131 @@
+using Presence.Chaos.Checking;
+using Presence.Chaos.History;
+using Presence.Chaos.Scenario;
+using Xunit;
+
+namespace Presence.Chaos;
+
+/// <summary>The checker itself, on hand-made histories: a clean one passes, and each broken property is caught.</summary>
+public sealed class HistoryCheckerTests
+{
+    private const long V = 1_796_000_000_000_000;
+
+    [Fact]
+    public void A_clean_history_has_no_violations()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
+        Offline(bob, "alice", V + 3, decidedAt: 20.01);
+        bob.LastPingAckAt = 29;
+
+        Assert.Empty(Check([alice, bob], checkAt: 30).Violations);
+    }
+
+    [Fact]
+    public void An_event_about_another_team_is_caught()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Online(bob, "carol", V + 1, decidedAt: 2.2);
+
+        Assert.Contains(Check([carol, bob], checkAt: 30).Defects, v => v.Property == "entitlement");
+    }
+
+    [Fact]
+    public void Online_after_online_with_no_fault_between_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 5), Session(2, "bob", "red", 0.5));
+        var again = Session(3, "alice", "red", 8);
+        Bulk(bob, 0.6, ("bob", V));
+        Online(bob, "alice", V + 1, decidedAt: 1.01);
+        Online(bob, "alice", V + 3, decidedAt: 8.01);
+
+        Assert.Contains(Check([alice, bob, again], checkAt: 30).Defects, v => v.Property == "alternation in version order");
+    }
+
+    [Fact]
+    public void A_user_shown_online_long_after_its_last_connection_closed_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 3), Session(2, "bob", "red", 0.5));
+        Bulk(bob, 0.6, ("bob", V));
+        Online(bob, "alice", V + 1, decidedAt: 1.01);
+
+        var defects = Check([alice, bob], checkAt: 30).Defects;
+        Assert.Contains(defects, v => v.Property.StartsWith("no ghost", StringComparison.Ordinal));
+        Assert.Contains(defects, v => v.Property == "convergence after quiescence");
+    }
+
+    [Fact]
+    public void A_connected_user_shown_offline_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1), Session(2, "bob", "red", 0.5));
+        Bulk(bob, 0.6, ("bob", V));
+
+        var defects = Check([alice, bob], checkAt: 30).Defects;
+        Assert.Contains(defects, v => v.Property.StartsWith("no false offline", StringComparison.Ordinal));
+        Assert.Contains(defects, v => v.Property == "convergence after quiescence");
+    }
+
+    [Fact]
+    public void A_coming_online_after_the_disconnect_with_no_open_connection_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 5), Session(2, "bob", "red", 0.5));
+        Bulk(bob, 0.6, ("bob", V));
+        Online(bob, "alice", V + 1, decidedAt: 1.01);
+        Offline(bob, "alice", V + 2, decidedAt: 5.01);
+        Online(bob, "alice", V + 3, decidedAt: 5.6);
+        Offline(bob, "alice", V + 4, decidedAt: 11.6, reason: "expired");
+
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+    }
+
+    private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()
+    {
+        Id = id,
+        UserId = userId,
+        Team = team,
+        Node = "A",
+        OpenedAt = registeredAt - 0.1,
+        RegisteredAt = registeredAt,
+        ClosedAt = closedAt,
+        CloseCause = double.IsNaN(closedAt) ? null : "closed",
+        LastPingAckAt = double.NaN,
+    };
+
+    private static void Bulk(SessionHistory watcher, double at, params (string UserId, long Version)[] users) => watcher.Record(new ReceivedEvent
+    {
+        Kind = EventKind.BulkOnline,
+        UserId = string.Empty,
+        ArrivedAt = at,
+        Users = [.. users.Select(static u => u.UserId)],
+        Versions = users.ToDictionary(static u => u.UserId, static u => u.Version),
+    });
+
+    private static void Online(SessionHistory watcher, string userId, long version, double decidedAt) => watcher.Record(new ReceivedEvent
+    {
+        Kind = EventKind.Online, UserId = userId, Version = version, DecidedAt = decidedAt, ArrivedAt = decidedAt + 0.01,
+    });
+
+    private static void Offline(SessionHistory watcher, string userId, long version, double decidedAt, string reason = "disconnected") => watcher.Record(new ReceivedEvent
+    {
+        Kind = EventKind.Offline, UserId = userId, Version = version, Reason = reason, DecidedAt = decidedAt, ArrivedAt = decidedAt + 0.01,
+    });
+
+    private static CheckReport Check(SessionHistory[] sessions, double checkAt)
+    {
+        var teams = sessions.GroupBy(static s => s.UserId).ToDictionary(static g => g.Key, static g => g.First().Team, StringComparer.Ordinal);
+        var run = new ChaosRun
+        {
+            Options = new ChaosOptions { Seed = 1, Duration = TimeSpan.FromSeconds(20), Users = teams.Count, Teams = 1 },
+            Sessions = sessions,
+            Faults = [],
+            StoreSamples = [],
+            TeamOf = teams,
+            QuiescenceStart = checkAt - 12,
+            CheckAt = checkAt,
+            FinalStore = teams.Keys.ToDictionary(u => u, u => (bool?)sessions.Any(s => s.UserId == u && !s.IsClosed), StringComparer.Ordinal),
+            Elapsed = TimeSpan.FromSeconds(checkAt),
+        };
+        return new HistoryChecker(run).Check();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Presence.Chaos.Scenario;
+
+/// <summary>
+/// What one run does. Read from the environment so a failing seed replays:
+/// <c>PRESENCE_CHAOS_SEED</c> (an integer; random when unset), <c>PRESENCE_CHAOS_DURATION</c>
+/// (the fault phase: seconds, or a TimeSpan such as <c>00:20:00</c>; 50 s when unset),
+/// <c>PRESENCE_CHAOS_USERS</c> (36) and <c>PRESENCE_CHAOS_TEAMS</c> (4).
+/// </summary>
+internal sealed class ChaosOptions
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ConnectionTtl = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(500);
+
+    public required int Seed { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    public required int Users { get; init; }
+
+    public required int Teams { get; init; }
+
+    public int Nodes { get; init; } = 3;
+
+    /// <summary>After the faults and the clients' actions stop: every lease can run out and every sweep run.</summary>
+    public static TimeSpan Quiescence => ConnectionTtl + SweepInterval + HeartbeatInterval + TimeSpan.FromSeconds(3);
+
+    /// <summary>The demo's configuration for every node (names as in docs/configuration.md).</summary>
+    public static IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>
+    {
+        ["Presence__HeartbeatInterval"] = HeartbeatInterval.ToString("c", CultureInfo.InvariantCulture),
+        ["Presence__ConnectionTtl"] = ConnectionTtl.ToString("c", CultureInfo.InvariantCulture),
+        ["Presence__SweepInterval"] = SweepInterval.ToString("c", CultureInfo.InvariantCulture),
+        ["Presence__OfflineGracePeriod"] = "00:00:00",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public static ChaosOptions FromEnvironment()
+    {
+        var seedText = Environment.GetEnvironmentVariable("PRESENCE_CHAOS_SEED");
+        var seed = string.IsNullOrWhiteSpace(seedText) ? Random.Shared.Next(1, int.MaxValue) : int.Parse(seedText, CultureInfo.InvariantCulture);
+        return new ChaosOptions
+        {
+            Seed = seed,
+            Duration = ParseDuration(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_DURATION")) ?? TimeSpan.FromSeconds(50),
+            Users = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_USERS")) ?? 36,
+            Teams = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_TEAMS")) ?? 4,
+        };
+    }
+
+    public string UserId(int index) => $"u{index:000}";
+
+    public string TeamOf(int index) => $"t{index % Teams}";
+
+    public override string ToString() =>
+        $"seed {Seed}, fault phase {Duration.TotalSeconds:0} s, {Users} users in {Teams} teams, {Nodes} nodes, "
+        + $"HeartbeatInterval {HeartbeatInterval.TotalSeconds:0.###} s, ConnectionTtl {ConnectionTtl.TotalSeconds:0.###} s, "
+        + $"SweepInterval {SweepInterval.TotalSeconds:0.###} s (replay: PRESENCE_CHAOS_SEED={Seed} PRESENCE_CHAOS_DURATION={Duration.TotalSeconds:0} "
+        + $"PRESENCE_CHAOS_USERS={Users} PRESENCE_CHAOS_TEAMS={Teams})";
+
+    private static TimeSpan? ParseDuration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    private static int? ParseInt(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : int.Parse(text, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,29 @@
+using Presence.Chaos.History;
+
+namespace Presence.Chaos.Scenario;
+
+/// <summary>Everything one run recorded: the truth, every watcher's history, the faults and the store samples.</summary>
+internal sealed class ChaosRun
+{
+    public required ChaosOptions Options { get; init; }
+
+    public required IReadOnlyList<SessionHistory> Sessions { get; init; }
+
+    public required IReadOnlyList<FaultWindow> Faults { get; init; }
+
+    public required IReadOnlyList<StoreSample> StoreSamples { get; init; }
+
+    /// <summary>user → team, fixed for the run.</summary>
+    public required IReadOnlyDictionary<string, string> TeamOf { get; init; }
+
+    /// <summary>When faults and client actions stopped.</summary>
+    public required double QuiescenceStart { get; init; }
+
+    /// <summary>When the views and the store were compared with the truth.</summary>
+    public required double CheckAt { get; init; }
+
+    /// <summary>The store's answer for every user at <see cref="CheckAt"/>.</summary>
+    public required IReadOnlyDictionary<string, bool?> FinalStore { get; init; }
+
+    public required TimeSpan Elapsed { get; init; }
+}
