@@ -37,9 +37,16 @@ internal sealed class RedisPresenceStoreOptionsValidator : IValidateOptions<Redi
                 + $"and {Name}.{nameof(RedisPresenceStoreOptions.ConnectionMultiplexerFactory)}; {sources} are set.");
         }
 
-        if (options.Configuration is { } configuration && string.IsNullOrWhiteSpace(configuration))
+        if (options.Configuration is { } configuration)
         {
-            failures.Add($"{Name}.{nameof(RedisPresenceStoreOptions.Configuration)} must not be empty.");
+            if (string.IsNullOrWhiteSpace(configuration))
+            {
+                failures.Add($"{Name}.{nameof(RedisPresenceStoreOptions.Configuration)} must not be empty.");
+            }
+            else if (DescribeBadConfiguration(configuration) is { } problem)
+            {
+                failures.Add(problem);
+            }
         }
 
         var prefix = options.KeyPrefix;
@@ -69,5 +76,46 @@ internal sealed class RedisPresenceStoreOptionsValidator : IValidateOptions<Redi
         }
 
         return failures;
+    }
+
+    /// <summary>What is wrong with a StackExchange.Redis configuration string, or <see langword="null"/> when it names at least one valid endpoint.</summary>
+    private static string? DescribeBadConfiguration(string configuration)
+    {
+        const string Option = Name + "." + nameof(RedisPresenceStoreOptions.Configuration);
+        if (Uri.TryCreate(configuration.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss")
+        {
+            var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+            var example = $"{uri.Host}:{port}" + (uri.Scheme == "rediss" ? ",ssl=true" : string.Empty) + (uri.UserInfo.Length > 0 ? ",password=..." : string.Empty);
+            return $"{Option} ('{configuration}') is a URL; StackExchange.Redis takes a configuration string such as '{example}' (host:port, then comma-separated options).";
+        }
+
+        StackExchange.Redis.ConfigurationOptions parsed;
+        try
+        {
+            parsed = StackExchange.Redis.ConfigurationOptions.Parse(configuration);
+        }
+        catch (ArgumentException exception)
+        {
+            return $"{Option} ('{configuration}') is not a valid StackExchange.Redis configuration string: {exception.Message}";
+        }
+
+        if (parsed.EndPoints.Count == 0)
+        {
+            return $"{Option} ('{configuration}') names no Redis endpoint; write host:port, for example '127.0.0.1:6379'.";
+        }
+
+        foreach (var part in configuration.Split(','))
+        {
+            var item = part.Trim();
+            var colon = item.LastIndexOf(':');
+            if (item.Length > 0 && !item.Contains('=', StringComparison.Ordinal) && colon > 0
+                && !item.Contains(']', StringComparison.Ordinal) && item.IndexOf(':') == colon
+                && !int.TryParse(item.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return $"{Option} ('{configuration}'): '{item}' has no valid port; write host:port, for example '127.0.0.1:6379'.";
+            }
+        }
+
+        return null;
     }
 }
