@@ -73,10 +73,25 @@ public sealed class HistoryCheckerTests
         Bulk(bob, 0.6, ("bob", V));
         Online(bob, "alice", V + 1, decidedAt: 1.01);
         Offline(bob, "alice", V + 2, decidedAt: 5.01);
+        Online(bob, "alice", V + 3, decidedAt: 15.6);
+        Offline(bob, "alice", V + 4, decidedAt: 21.6, reason: "expired");
+
+        Assert.Contains(Check([alice, bob], checkAt: 40).Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_coming_online_just_after_the_disconnect_is_the_open_defect_D4()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 5), Session(2, "bob", "red", 0.5));
+        Bulk(bob, 0.6, ("bob", V));
+        Online(bob, "alice", V + 1, decidedAt: 1.01);
+        Offline(bob, "alice", V + 2, decidedAt: 5.01);
         Online(bob, "alice", V + 3, decidedAt: 5.6);
         Offline(bob, "alice", V + 4, decidedAt: 11.6, reason: "expired");
 
-        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+        var report = Check([alice, bob], checkAt: 30);
+        Assert.DoesNotContain(report.Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+        Assert.Contains(report.OpenDefects, v => v.KnownLimit!.Contains(" D4 ", StringComparison.Ordinal));
     }
 
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()

@@ -45,6 +45,7 @@ internal sealed class HistoryChecker
 
     private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
     private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
+    private const string LateHeartbeatDefect = OpenDefectPrefix + " D4 (reliability.md): a closed connection comes back online shortly (within ConnectionTtl + SweepInterval + 1 s) after its user's offline was announced";
     private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
 
     private readonly ChaosRun _run;
@@ -433,7 +434,10 @@ internal sealed class HistoryChecker
                     && _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
                         && (e.DecidedAt <= s.ClosedAt + 2
                             || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
-                Add("no resurrection: came online only while a connection of the user is open", stalledClose ? StalledHeartbeatDefect : null,
+                // D4: the same shortly after an announced offline of any kind; anything later is a new defect.
+                var lateHeartbeat = !stalledClose && previous is { Kind: EventKind.Offline }
+                    && _sessionsOf[e.UserId].Any(s => s.ClosedAt <= e.DecidedAt && e.DecidedAt <= s.ClosedAt + ExpiryBound);
+                Add("no resurrection: came online only while a connection of the user is open", stalledClose ? StalledHeartbeatDefect : lateHeartbeat ? LateHeartbeatDefect : null,
                     $"{e.UserId} came online (v{e.Version}) at {e.DecidedAt:0.000} with no open connection (first heard by session #{_decided[(e.UserId, e.Version)].SessionId})",
                     null, e.UserId, e.DecidedAt);
             }
