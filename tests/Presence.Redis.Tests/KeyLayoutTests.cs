@@ -128,7 +128,8 @@ public sealed class KeyLayoutTests : IAsyncLifetime
         Assert.Equal((int)(Fnv1a("用户") % 16), keys.ShardOf("用户"));
         var used = Enumerable.Range(0, 1000).Select(i => keys.ShardOf($"user-{i}")).Distinct().Count();
         Assert.Equal(16, used);
-        Assert.Equal("presence:{3}:expiry", (string)keys.ForShard(3).Expiry!);
+        Assert.Equal("presence:{3}:nodes", (string)keys.ForShard(3).Nodes!);
+        Assert.Equal("presence:{3}:n:node-1", (string)keys.ForShard(3).NodeHash("node-1")!);
     }
 
     private static uint Fnv1a(string value)

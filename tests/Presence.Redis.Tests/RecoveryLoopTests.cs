@@ -101,7 +101,7 @@ public sealed class RecoveryLoopTests : IAsyncLifetime
         // Heartbeats of connections never disconnected here (the tracker drops late ones) live one lease.
         _time.Advance(TimeSpan.FromSeconds(31));
         await TestRedis.WaitUntilAsync(
-            () => Task.FromResult(_store.Recovery.Connections.IsEmpty && _store.Recovery.Closed.IsEmpty && _store.Recovery.Graces.IsEmpty),
+            () => Task.FromResult(_store.Node.Connections.IsEmpty && _store.Node.Graces.IsEmpty),
             "the periodic check to forget ended grace periods, silent and long-closed connections");
     }
 
@@ -112,7 +112,7 @@ public sealed class RecoveryLoopTests : IAsyncLifetime
         _faults.Fails = static _ => true;
         _faults.Failure = static () => new InvalidOperationException("Injected bug.");
 
-        _store.Recovery.ObserveEpoch(_store.Keys.ShardOf("alice"), "another-epoch");
+        _ = _store.Recovery.RestoreAsync(_store.Keys.ShardOf("alice"));
         await TestRedis.WaitUntilAsync(() => Task.FromResult(_logs.Has(2002)), "the failed restore to be logged");
 
         await _store.DisposeAsync();
@@ -135,7 +135,8 @@ public sealed class RecoveryLoopTests : IAsyncLifetime
         await store.RemoveConnectionAsync("bob", "b1");
 
         await server.StopAsync();
-        store.Recovery.ObserveEpoch(store.Keys.ShardOf("alice"), "another-epoch");
+        store.Node.SetEpoch(store.Keys.ShardOf("alice"), "another-epoch");
+        _ = store.CheckForDataLossAsync();
         _time.Advance(TimeSpan.FromSeconds(5));
         var heartbeat = store.RefreshConnectionAsync("alice", "a1").AsTask();
 

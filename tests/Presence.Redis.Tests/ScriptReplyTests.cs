@@ -13,8 +13,10 @@ public sealed class ScriptReplyTests
     public void Connect_CameOnline_WithVersionTimeAndChangedEpoch()
     {
         var reply = ConnectReply.Read(Reply(1, 42, At.ToUnixTimeMilliseconds(), "e2"));
-        Assert.Equal(new ConnectReply(PresenceTransition.CameOnline(42, At), "e2"), reply);
-        Assert.Equal(new ConnectReply(PresenceTransition.None, null), ConnectReply.Read(Reply(0, 0, At.ToUnixTimeMilliseconds(), "")));
+        Assert.Equal(new ConnectReply(LeaseStatus.Held, PresenceTransition.CameOnline(42, At), "e2"), reply);
+        Assert.Equal(new ConnectReply(LeaseStatus.Held, PresenceTransition.None, null), ConnectReply.Read(Reply(0, 0, At.ToUnixTimeMilliseconds(), "")));
+        Assert.Equal(new ConnectReply(LeaseStatus.Lost, PresenceTransition.None, null), ConnectReply.Read(Reply(-1, 0, At.ToUnixTimeMilliseconds(), "")));
+        Assert.Equal(new ConnectReply(LeaseStatus.DataLost, PresenceTransition.None, "e3"), ConnectReply.Read(Reply(-2, 0, At.ToUnixTimeMilliseconds(), "e3")));
     }
 
     [Fact]
@@ -27,21 +29,22 @@ public sealed class ScriptReplyTests
     }
 
     [Fact]
-    public void RefreshBatch_ListsPositionsAndVersions()
+    public void Renew_LeaseAndEpoch()
     {
-        var reply = RefreshBatchReply.Read(Reply("e1", At.ToUnixTimeMilliseconds(), 2, 100, 5, 101));
-        Assert.Equal(("e1", At, 2), (reply.Epoch, reply.At, reply.CameOnlineCount));
-        Assert.Equal([(1, 100L), (4, 101L)], Enumerable.Range(0, 2).Select(k => (reply.Position(k), reply.Version(k))));
-        Assert.Equal(0, RefreshBatchReply.Read(Reply("e1", At.ToUnixTimeMilliseconds())).CameOnlineCount);
+        Assert.Equal(new RenewReply(LeaseStatus.Held, "e1"), RenewReply.Read(Reply(1, "e1")));
+        Assert.Equal(new RenewReply(LeaseStatus.Lost, "e1"), RenewReply.Read(Reply(-1, "e1")));
+        Assert.Equal(new RenewReply(LeaseStatus.DataLost, "e2"), RenewReply.Read(Reply(-2, "e2")));
     }
 
     [Fact]
     public void Sweep_ReadsCountsAndUsers()
     {
-        var reply = SweepReply.Read(Reply(1, 3, 4, "ann", At.ToUnixTimeMilliseconds(), "e", 9, "bob", At.ToUnixTimeMilliseconds(), "d", 10));
-        Assert.Equal((true, 3, 4), (reply.HasMore, reply.Removed, reply.Processed));
+        var reply = SweepReply.Read(Reply(1, 3, 4, 1, "", "ann", At.ToUnixTimeMilliseconds(), "e", 9, "bob", At.ToUnixTimeMilliseconds(), "d", 10));
+        Assert.Equal((true, 3, 4, LeaseStatus.Held, (string?)null), (reply.HasMore, reply.Removed, reply.Processed, reply.Lease, reply.Epoch));
         Assert.Equal([new SweptUser("ann", OfflineReason.Expired, At, 9), new SweptUser("bob", OfflineReason.Disconnected, At, 10)], reply.Users!);
-        Assert.Null(SweepReply.Read(Reply(0, 0, 0)).Users);
+        var lost = SweepReply.Read(Reply(0, 0, 0, -2, "e2"));
+        Assert.Equal((LeaseStatus.DataLost, "e2"), (lost.Lease, lost.Epoch));
+        Assert.Null(lost.Users);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class TimeoutTranslationTests : IAsyncLifetime
 
         _time.Advance(TimeSpan.FromMinutes(1));
         var failing = _store.Keys.ForShard(2);
-        _faults.Fails = keys => keys[0] == failing.Expiry;
+        _faults.Fails = keys => keys[0] == failing.Nodes;
 
         var first = await _store.SweepExpiredAsync(100);
         Assert.Equal(users.Where(u => _store.Keys.ShardOf(u) != 2).Order(), first.Users.Select(u => u.UserId).Order());

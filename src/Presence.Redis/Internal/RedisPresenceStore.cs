@@ -5,27 +5,30 @@ using StackExchange.Redis;
 namespace Presence.Redis.Internal;
 
 /// <summary>
-/// <see cref="IPresenceStore"/> on Redis or Redis Cluster. Every change (connect, disconnect,
-/// heartbeat that re-registers, sweep, status) is decided inside one Lua script in one round trip,
-/// on Redis's clock, which also decides the user's next version. The parts: <see cref="RedisConnection"/>
-/// (connecting, failure translation), <see cref="RedisPresenceKeys"/> (keys), the script replies in
-/// <c>Scripts/</c>, <see cref="HeartbeatBatcher"/> and <see cref="HeartbeatSender"/> (coalesced
-/// heartbeats), <see cref="ShardSweeper"/> (expiry) and <see cref="DataLossRecovery"/> (putting this
-/// node's live connections back when Redis loses its data).
+/// <see cref="IPresenceStore"/> on Redis or Redis Cluster, with node leases. Every change (connect,
+/// disconnect, expiry, a dead node's sweep, status) is decided inside one Lua script in one round
+/// trip, on Redis's clock, which also decides the user's next version. Heartbeats never reach Redis:
+/// the node keeps its connections' leases in memory (<see cref="LocalNode"/>) and renews one lease of
+/// its own per shard (<see cref="LeaseRenewer"/>); its sweep expires its silent connections, and any
+/// node's sweep removes all connections of a node whose lease ended (<see cref="ShardSweeper"/>).
+/// <see cref="DataLossRecovery"/> puts this node's record back when Redis loses its data.
 /// </summary>
 /// <remarks>See docs/redis.md for the key layout, the scripts and the failure story.</remarks>
 internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
 {
     private const string ReadPresence = "read presence";
+    private const int RegisterAttempts = 4;
 
     private readonly RedisConnection _connection;
     private readonly RedisPresenceKeys _keys;
     private readonly RedisStoreSettings _settings;
     private readonly RedisServerClock _clock = new();
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly LocalNode _node;
     private readonly DataLossRecovery _recovery;
-    private readonly HeartbeatBatcher _heartbeats;
     private readonly HeartbeatLateness _lateness;
+    private readonly LeaseRenewer _renewer;
     private readonly ShardSweeper _sweeper;
 
     /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
@@ -35,9 +38,9 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     /// The lease (<see cref="PresenceOptions.ConnectionTtl"/>), <see cref="PresenceOptions.HeartbeatInterval"/>,
     /// <see cref="PresenceOptions.OfflineGracePeriod"/> and <see cref="PresenceOptions.LastSeenRetention"/>.
     /// </param>
-    /// <param name="timeProvider">Only measures how long ago a local connection was seen; leases and transitions use Redis time.</param>
-    /// <param name="logger">Logs data-loss recovery and background failures.</param>
-    /// <param name="meterFactory">Creates the meter of the heartbeat-delay histogram; <see langword="null"/> for a private meter.</param>
+    /// <param name="timeProvider">Measures the node's connection leases and drives the lease renewal; transitions use Redis time.</param>
+    /// <param name="logger">Logs lease and data-loss recovery and background failures.</param>
+    /// <param name="meterFactory">Creates the meter of the lease-renewal histogram; <see langword="null"/> for a private meter.</param>
     public RedisPresenceStore(
         Func<Task<IConnectionMultiplexer>> connect,
         bool ownsConnection,
@@ -53,18 +56,22 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         _settings = new RedisStoreSettings(options, presenceOptions);
         _keys = new RedisPresenceKeys(options.KeyPrefix, options.ExpiryShards);
         _timeProvider = timeProvider;
+        _logger = logger;
         _connection = new RedisConnection(connect, ownsConnection, options.KeyPrefix);
         var context = new RedisStoreContext(_connection, _keys, _settings, _clock, timeProvider, logger);
-        _recovery = new DataLossRecovery(context, DisconnectAsync);
+        _node = new LocalNode(_keys);
+        _recovery = new DataLossRecovery(context, _node);
         _lateness = new HeartbeatLateness(meterFactory, logger, _settings);
-        var sender = new HeartbeatSender(context, _recovery, _lateness);
-        _heartbeats = new HeartbeatBatcher(options.ExpiryShards, sender.SendAsync);
-        _sweeper = new ShardSweeper(context);
+        _renewer = new LeaseRenewer(context, _node, _recovery, _lateness);
+        _sweeper = new ShardSweeper(context, _node, _recovery);
     }
 
     internal RedisPresenceKeys Keys => _keys;
 
-    /// <summary>The node's record of its connections and grace periods; tests check that it stays bounded.</summary>
+    /// <summary>What the node holds: its connections, grace periods and leases; tests check it stays bounded.</summary>
+    internal LocalNode Node => _node;
+
+    /// <summary>The data-loss recovery; tests start restores through it.</summary>
     internal DataLossRecovery Recovery => _recovery;
 
     /// <summary>
@@ -82,21 +89,34 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         PresenceId.ThrowIfInvalid(userId);
         PresenceId.ThrowIfInvalid(connectionId);
         ThrowIfOwnedByAnother(userId, connectionId);
+        cancellationToken.ThrowIfCancellationRequested();
 
-        var shard = _keys.ShardOf(userId);
-        var member = RedisPresenceKeys.Member(userId, connectionId);
-        var reply = ConnectReply.Read(await _connection.EvaluateAsync(
-            "register a connection",
-            RedisScripts.Connect,
-            _keys.ForShard(shard),
-            [member, _settings.TtlMilliseconds, _clock.Argument(), _recovery.KnownEpoch(shard)],
-            cancellationToken).ConfigureAwait(false));
-        _recovery.ObserveEpoch(shard, reply.Epoch);
-        _recovery.Connections[connectionId] = new LocalConnection(userId, shard, member) { LastSeen = _timeProvider.GetTimestamp() };
+        var now = _timeProvider.GetTimestamp();
+        var entry = new LocalConnection(userId, _keys.ShardOf(userId)) { LastSeen = now };
+        while (!_node.Connections.TryAdd(connectionId, entry))
+        {
+            if (!_node.Connections.TryGetValue(connectionId, out var existing))
+            {
+                continue;
+            }
 
-        // Open again: a restore must not remove it as closed.
-        _recovery.Closed.TryRemove(connectionId, out _);
-        return reply.Transition;
+            if (string.Equals(existing.UserId, userId, StringComparison.Ordinal) && Volatile.Read(ref existing.State) != LocalConnectionState.Gone)
+            {
+                // Registered already (or being registered): a second connect of one connection changes nothing.
+                Interlocked.Exchange(ref existing.LastSeen, now);
+                return _node.IsCounted(existing) || Volatile.Read(ref existing.State) == LocalConnectionState.Registering
+                    ? PresenceTransition.None
+                    : await RefreshSlowAsync(userId, connectionId, existing, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A connection of another user that expired, or one on its way out: this one replaces it.
+            if (_node.Connections.TryUpdate(connectionId, entry, existing))
+            {
+                break;
+            }
+        }
+
+        return await RegisterNewAsync(connectionId, entry, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<PresenceTransition> RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -106,30 +126,72 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         ThrowIfOwnedByAnother(userId, connectionId);
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Forget it locally first, so a data-loss restore running now cannot bring it back.
-        RedisValue member = default;
-        if (_recovery.Connections.TryGetValue(connectionId, out var entry)
-            && string.Equals(entry.UserId, userId, StringComparison.Ordinal)
-            && _recovery.Connections.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, entry)))
+        if (!_node.Connections.TryGetValue(connectionId, out var entry) || !string.Equals(entry.UserId, userId, StringComparison.Ordinal))
         {
-            entry.Removed = true;
-            member = entry.Member;
+            return PresenceTransition.None;
         }
 
-        if (member.IsNull)
+        var shard = entry.Shard;
+        var gate = _node.Gate(shard);
+        await gate.EnterAsync().ConfigureAwait(false);
+        DisconnectReply reply;
+        try
         {
-            member = RedisPresenceKeys.Member(userId, connectionId);
+            if (!_node.Connections.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, entry))
+                || Interlocked.Exchange(ref entry.State, LocalConnectionState.Gone) != LocalConnectionState.Registered)
+            {
+                // Taken by the sweep, or not counted yet: whoever holds it reports it.
+                return PresenceTransition.None;
+            }
+
+            var lease = entry.Lease;
+            if (lease is null || !ReferenceEquals(lease, _node.Lease(shard)))
+            {
+                // Counted under a lease that was lost: the sweep that took it reported the user.
+                return PresenceTransition.None;
+            }
+
+            try
+            {
+                reply = DisconnectReply.Read(await _connection.EvaluateAsync(
+                    "remove a connection",
+                    RedisScripts.Disconnect,
+                    lease.Keys,
+                    [lease.Id, entry.User, _settings.GraceMilliseconds, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(shard)],
+                    CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (PresenceStoreUnavailableException)
+            {
+                // Still counted in Redis: the next sweep removes it as expired, and reports its user then.
+                Volatile.Write(ref entry.LastSeen, long.MinValue / 2);
+                _sweeper.RetryLater(entry);
+                throw;
+            }
+
+            switch (reply.Outcome)
+            {
+                case DisconnectOutcome.GraceStarted:
+                    _node.Graces[userId] = new LocalGrace(shard, reply.AtMilliseconds, _timeProvider.GetTimestamp() + ToTimestampTicks(_settings.Grace));
+                    break;
+                case DisconnectOutcome.DataLost:
+                    _node.HoldAsGrace(userId, shard, _timeProvider, _settings);
+                    break;
+                case DisconnectOutcome.LeaseLost:
+                    ReplaceLostLease(shard, lease);
+                    break;
+            }
+        }
+        finally
+        {
+            gate.Exit();
         }
 
-        var transition = await DisconnectAsync(_keys.ShardOf(userId), member, userId, "remove a connection").ConfigureAwait(false);
-        if (entry is { Removed: true })
+        if (reply.Outcome == DisconnectOutcome.DataLost)
         {
-            // Only once Redis removed it: a close that failed leaves the lease to expire and be reported.
-            Volatile.Write(ref entry.LastSeen, _timeProvider.GetTimestamp());
-            _recovery.Closed[connectionId] = entry;
+            await _recovery.RestoreAsync(shard).ConfigureAwait(false);
         }
 
-        return transition;
+        return reply.Transition;
     }
 
     public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default)
@@ -143,19 +205,25 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         }
 
         var now = _timeProvider.GetTimestamp();
-        if (_recovery.Connections.TryGetValue(connectionId, out var entry))
+        if (_node.Connections.TryGetValue(connectionId, out var entry))
         {
             if (string.Equals(entry.UserId, userId, StringComparison.Ordinal))
             {
-                // The hot path: no allocation, no round trip of its own.
-                Volatile.Write(ref entry.LastSeen, now);
-                return _heartbeats.Enqueue(PendingRefresh.Rent(entry.Shard, entry.Member));
+                // The hot path: the lease is in this node's memory. No allocation, no round trip.
+                // Stamp, then read the state (the sweep sets the state, then reads the stamp).
+                Interlocked.Exchange(ref entry.LastSeen, now);
+                if (_node.IsCounted(entry))
+                {
+                    return default;
+                }
+
+                return RefreshSlowAsync(userId, connectionId, entry, now, cancellationToken);
             }
 
             ThrowIfOwnedByAnother(userId, connectionId);
         }
 
-        return RefreshUnknownAsync(userId, connectionId, now);
+        return RefreshSlowAsync(userId, connectionId, null, now, cancellationToken);
     }
 
     public ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default) =>
@@ -169,18 +237,20 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             return [];
         }
 
-        // One HMGET per shard, all in flight together.
-        var byShard = GroupByShard(unique);
-        var database = await _connection.GetDatabaseAsync(ReadPresence, cancellationToken).ConfigureAwait(false);
-        var calls = byShard.Select(pair => (Indexes: pair.Value, Call: database.HashGetAsync(
-            _keys.ForShard(pair.Key).Users, [.. pair.Value.Select(i => (RedisValue)unique[i])]))).ToList();
         var online = new bool[unique.Count];
+        var database = await _connection.GetDatabaseAsync(ReadPresence, cancellationToken).ConfigureAwait(false);
+        var calls = new List<(List<int> Indexes, Task<RedisResult> Call)>();
+        foreach (var group in GroupForScripts(unique))
+        {
+            calls.Add((group.Indexes, database.ScriptEvaluateAsync(RedisScripts.GetOnline, group.Keys, group.UserArgs(unique, 0))));
+        }
+
         foreach (var (indexes, call) in calls)
         {
-            var counts = await _connection.GuardAsync(ReadPresence, call).ConfigureAwait(false);
+            var reply = (RedisResult[])(await _connection.GuardAsync(ReadPresence, call).ConfigureAwait(false))!;
             for (var i = 0; i < indexes.Count; i++)
             {
-                online[indexes[i]] = !counts[i].IsNull;
+                online[indexes[i]] = (int)reply[i] == 1;
             }
         }
 
@@ -221,21 +291,16 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             return [];
         }
 
-        // One script call per shard involved, all pipelined: one round trip on a standalone Redis.
+        // One script call for every shard on a standalone Redis, one per shard on a cluster; all pipelined.
         var database = await _connection.GetDatabaseAsync(ReadPresence, cancellationToken).ConfigureAwait(false);
         var clock = _clock.Argument();
         var calls = new List<(List<int> Indexes, Task<RedisResult> Call)>();
-        foreach (var (shard, indexes) in GroupByShard(unique))
+        foreach (var group in GroupForScripts(unique))
         {
-            var args = new RedisValue[2 + indexes.Count];
+            var args = group.UserArgs(unique, 2);
             args[0] = clock;
             args[1] = _settings.LastSeenRetentionMilliseconds;
-            for (var i = 0; i < indexes.Count; i++)
-            {
-                args[2 + i] = unique[indexes[i]];
-            }
-
-            calls.Add((indexes, database.ScriptEvaluateAsync(RedisScripts.GetPresence, _keys.ForShard(shard).Keys, args)));
+            calls.Add((group.Indexes, database.ScriptEvaluateAsync(RedisScripts.GetPresence, group.Keys, args)));
         }
 
         var presence = new UserPresence[unique.Count];
@@ -258,14 +323,17 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         var calls = Enumerable.Range(0, _keys.ShardCount)
             .Select(shard => (
                 Users: database.HashLengthAsync(_keys.ForShard(shard).Users),
-                Connections: database.SortedSetLengthAsync(_keys.ForShard(shard).Expiry)))
+                Connections: database.HashValuesAsync(_keys.ForShard(shard).Connections)))
             .ToList();
         long users = 0;
         long connections = 0;
         foreach (var (usersCall, connectionsCall) in calls)
         {
             users += await _connection.GuardAsync(operation, usersCall).ConfigureAwait(false);
-            connections += await _connection.GuardAsync(operation, connectionsCall).ConfigureAwait(false);
+            foreach (var count in await _connection.GuardAsync(operation, connectionsCall).ConfigureAwait(false))
+            {
+                connections += (long)count;
+            }
         }
 
         return new PresenceCounts(users, connections);
@@ -278,14 +346,17 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             return;
         }
 
-        // Recovery first: its restores still need the connection.
+        // The renewals and restores first: they still need the connection.
+        await _renewer.DisposeAsync().ConfigureAwait(false);
         await _recovery.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _lateness.Dispose();
     }
 
-    /// <summary>Checks every shard in use for lost data now (the periodic check, run on demand by tests).</summary>
-    internal Task CheckForDataLossAsync() => _recovery.CheckAsync();
+    /// <summary>Renews the node's leases now, which also notices lost data and lost leases (the periodic renewal, run on demand by tests).</summary>
+    internal Task CheckForDataLossAsync() => _renewer.RenewAsync();
+
+    private long ToTimestampTicks(TimeSpan span) => span <= TimeSpan.Zero ? 0 : (long)(span.TotalSeconds * _timeProvider.TimestampFrequency);
 
     /// <summary>Validates the ids, then keeps the first occurrence of each, in order.</summary>
     private static List<string> DistinctValid(IReadOnlyCollection<string> userIds)
@@ -309,33 +380,131 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         return unique;
     }
 
-    private async ValueTask<PresenceTransition> RefreshUnknownAsync(string userId, string connectionId, long now)
+    /// <summary>
+    /// A heartbeat (or a second connect) of a connection not counted under the node's current lease:
+    /// unknown to this node, taken by the sweep, or counted under a lease that was lost. Registers it,
+    /// and reports the user coming online when it did.
+    /// </summary>
+    private async ValueTask<PresenceTransition> RefreshSlowAsync(string userId, string connectionId, LocalConnection? entry, long now, CancellationToken cancellationToken)
     {
-        var shard = _keys.ShardOf(userId);
-        var entry = new LocalConnection(userId, shard, RedisPresenceKeys.Member(userId, connectionId)) { LastSeen = now };
-        var change = await _heartbeats.Enqueue(PendingRefresh.Rent(shard, entry.Member)).ConfigureAwait(false);
-        _recovery.Connections[connectionId] = entry;
-        _recovery.Closed.TryRemove(connectionId, out _);
-        return change;
-    }
-
-    /// <summary>Runs the disconnect script; remembers a grace period it started, for a restore after data loss.</summary>
-    private async Task<PresenceTransition> DisconnectAsync(int shard, RedisValue member, string userId, string operation)
-    {
-        var reply = DisconnectReply.Read(await _connection.EvaluateAsync(
-            operation, RedisScripts.Disconnect, _keys.ForShard(shard), [member, userId, _settings.GraceMilliseconds, _clock.Argument()]).ConfigureAwait(false));
-        if (reply.Outcome == DisconnectOutcome.GraceStarted)
+        if (entry is not null
+            && Interlocked.CompareExchange(ref entry.State, LocalConnectionState.Registering, LocalConnectionState.Registered) == LocalConnectionState.Registered)
         {
-            _recovery.Graces[userId] = new LocalGrace(shard, reply.AtMilliseconds, _timeProvider.GetTimestamp());
+            // Counted under a lease that was lost: register it again under the current one.
+            try
+            {
+                return await RegisterAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Volatile.Write(ref entry.State, LocalConnectionState.Registered);
+                throw;
+            }
         }
 
-        return reply.Transition;
+        if (entry is not null && Volatile.Read(ref entry.State) == LocalConnectionState.Registering)
+        {
+            return PresenceTransition.None;
+        }
+
+        var fresh = new LocalConnection(userId, _keys.ShardOf(userId)) { LastSeen = now };
+        var added = entry is null ? _node.Connections.TryAdd(connectionId, fresh) : _node.Connections.TryUpdate(connectionId, fresh, entry);
+        return added ? await RegisterNewAsync(connectionId, fresh, cancellationToken).ConfigureAwait(false) : PresenceTransition.None;
     }
 
-    /// <summary>Indexes into <paramref name="userIds"/>, grouped by the users' shards.</summary>
-    private Dictionary<int, List<int>> GroupByShard(List<string> userIds)
+    /// <summary>Registers a connection just added to the node's map; takes it out again when that fails.</summary>
+    private async ValueTask<PresenceTransition> RegisterNewAsync(string connectionId, LocalConnection entry, CancellationToken cancellationToken)
     {
-        var byShard = new Dictionary<int, List<int>>();
+        try
+        {
+            return await RegisterAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _node.Connections.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, entry));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the connect script for <paramref name="entry"/> (state <see cref="LocalConnectionState.Registering"/>)
+    /// under the node's current lease of its shard. A lost lease is replaced and the shard's lost data
+    /// restored first, then the script runs again.
+    /// </summary>
+    private async Task<PresenceTransition> RegisterAsync(LocalConnection entry, CancellationToken cancellationToken)
+    {
+        var shard = entry.Shard;
+        for (var attempt = 1; ; attempt++)
+        {
+            var gate = _node.Gate(shard);
+            await gate.EnterAsync().ConfigureAwait(false);
+            ShardLease lease;
+            ConnectReply reply;
+            try
+            {
+                lease = _node.Lease(shard);
+                reply = ConnectReply.Read(await _connection.EvaluateAsync(
+                    "register a connection",
+                    RedisScripts.Connect,
+                    lease.Keys,
+                    [lease.Id, entry.User, _settings.TtlMilliseconds, _clock.Argument(), _node.KnownEpoch(shard), lease.MayCreate],
+                    cancellationToken).ConfigureAwait(false));
+                if (reply.Lease == LeaseStatus.Held && !_node.ObserveEpoch(shard, reply.Epoch))
+                {
+                    lease.Created = true;
+                    entry.Lease = lease;
+                    if (Interlocked.CompareExchange(ref entry.State, LocalConnectionState.Registered, LocalConnectionState.Registering) != LocalConnectionState.Registering)
+                    {
+                        // Closed while its connect was in flight: take it out again, and report neither.
+                        await _connection.EvaluateAsync(
+                            "remove a connection",
+                            RedisScripts.Disconnect,
+                            lease.Keys,
+                            [lease.Id, entry.User, 0, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(shard)],
+                            CancellationToken.None).ConfigureAwait(false);
+                        return PresenceTransition.None;
+                    }
+
+                    return reply.Transition;
+                }
+            }
+            finally
+            {
+                gate.Exit();
+            }
+
+            if (attempt == RegisterAttempts)
+            {
+                throw new PresenceStoreUnavailableException(
+                    $"The Redis presence store could not register a connection (key prefix '{_keys.Prefix}'): shard {shard} lost its data or this node's lease {attempt} times in a row.");
+            }
+
+            if (reply.Lease == LeaseStatus.Lost)
+            {
+                ReplaceLostLease(shard, lease);
+            }
+            else
+            {
+                await _recovery.RestoreAsync(shard).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void ReplaceLostLease(int shard, ShardLease lease)
+    {
+        if (_node.ReplaceLostLease(shard, lease))
+        {
+            Log.LeaseLost(_logger, shard, (long)_settings.Ttl.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// The users grouped for the read scripts: every shard in one group on a standalone Redis (one
+    /// call), one group per shard on a cluster (a script's keys share one hash slot there).
+    /// </summary>
+    private List<ScriptGroup> GroupForScripts(List<string> userIds)
+    {
+        var byShard = new SortedDictionary<int, List<int>>();
         for (var index = 0; index < userIds.Count; index++)
         {
             var shard = _keys.ShardOf(userIds[index]);
@@ -347,16 +516,28 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
             indexes.Add(index);
         }
 
-        return byShard;
+        if (_connection.IsCluster)
+        {
+            return [.. byShard.Select(pair => new ScriptGroup(_keys.ForShard(pair.Key).Keys, [pair.Value]))];
+        }
+
+        var keys = new List<RedisKey>(byShard.Count * 9);
+        foreach (var shard in byShard.Keys)
+        {
+            keys.AddRange(_keys.ForShard(shard).Keys);
+        }
+
+        return [new ScriptGroup([.. keys], [.. byShard.Values])];
     }
 
-    /// <summary>A connection id belongs to one user; this node knows the owners of the connections it registered.</summary>
+    /// <summary>A connection id belongs to one user; this node knows the owners of the connections it holds.</summary>
     private void ThrowIfOwnedByAnother(string userId, string connectionId)
     {
         _connection.ThrowIfDisposed();
-        if (_recovery.Connections.TryGetValue(connectionId, out var entry)
+        if (_node.Connections.TryGetValue(connectionId, out var entry)
             && !string.Equals(entry.UserId, userId, StringComparison.Ordinal)
-            && _recovery.IsLive(entry, _timeProvider.GetTimestamp()))
+            && Volatile.Read(ref entry.State) != LocalConnectionState.Gone
+            && _timeProvider.GetElapsedTime(Volatile.Read(ref entry.LastSeen), _timeProvider.GetTimestamp()) < _settings.Ttl)
         {
             throw new ArgumentException(
                 $"Connection '{connectionId}' is registered to another user; a connection id belongs to one user for its whole life.",

@@ -32,6 +32,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         _keyPrefix = keyPrefix;
     }
 
+    /// <summary>Whether the server is a Redis Cluster (known once connected): a script's keys must then share one hash slot.</summary>
+    public bool IsCluster { get; private set; }
+
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Whether <paramref name="exception"/> means Redis could not answer (as opposed to a bug).</summary>
@@ -48,10 +51,14 @@ internal sealed class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>Runs a script on one shard's keys; a failure becomes <see cref="PresenceStoreUnavailableException"/>.</summary>
-    public async Task<RedisResult> EvaluateAsync(string operation, string script, RedisShardKeys keys, RedisValue[] args, CancellationToken cancellationToken = default)
+    public Task<RedisResult> EvaluateAsync(string operation, string script, RedisShardKeys keys, RedisValue[] args, CancellationToken cancellationToken = default) =>
+        EvaluateAsync(operation, script, keys.Keys, args, cancellationToken);
+
+    /// <summary>Runs a script on the given keys (one hash slot); a failure becomes <see cref="PresenceStoreUnavailableException"/>.</summary>
+    public async Task<RedisResult> EvaluateAsync(string operation, string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken = default)
     {
         var database = await GetDatabaseAsync(operation, cancellationToken).ConfigureAwait(false);
-        return await GuardAsync(operation, database.ScriptEvaluateAsync(script, keys.Keys, args)).ConfigureAwait(false);
+        return await GuardAsync(operation, database.ScriptEvaluateAsync(script, keys, args)).ConfigureAwait(false);
     }
 
     /// <summary>Awaits a call; a failure becomes <see cref="PresenceStoreUnavailableException"/>.</summary>
@@ -94,7 +101,9 @@ internal sealed class RedisConnection : IAsyncDisposable
 
         try
         {
-            var database = (await pending.ConfigureAwait(false)).GetDatabase();
+            var multiplexer = await pending.ConfigureAwait(false);
+            IsCluster = multiplexer.GetEndPoints().Any(endPoint => multiplexer.GetServer(endPoint).ServerType == ServerType.Cluster);
+            var database = multiplexer.GetDatabase();
             _database = database;
             return database;
         }

@@ -22,6 +22,7 @@ internal sealed class RedisStoreSettings
         GraceMilliseconds = Grace > TimeSpan.Zero ? (long)Math.Ceiling(Grace.TotalMilliseconds) : 0;
         LastSeenRetentionMilliseconds = (long)Math.Min(presenceOptions.LastSeenRetention.TotalMilliseconds, long.MaxValue / 4);
         HeartbeatInterval = presenceOptions.HeartbeatInterval;
+        LeaseRenewalPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(1).Ticks, Math.Min(Ttl.Ticks / 3, HeartbeatInterval.Ticks / 2)));
         BatchSize = options.HeartbeatBatchSize;
         ShardCount = options.ExpiryShards;
     }
@@ -40,7 +41,10 @@ internal sealed class RedisStoreSettings
 
     public TimeSpan HeartbeatInterval { get; }
 
-    /// <summary>The most heartbeats in one script call.</summary>
+    /// <summary>How often the node renews its lease: <c>min(ConnectionTtl / 3, HeartbeatInterval / 2)</c>, so two renewals can fail before it ends.</summary>
+    public TimeSpan LeaseRenewalPeriod { get; }
+
+    /// <summary>The most connections one bulk script call carries.</summary>
     public int BatchSize { get; }
 
     public int ShardCount { get; }

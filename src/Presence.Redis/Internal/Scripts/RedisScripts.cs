@@ -1,18 +1,29 @@
 namespace Presence.Redis.Internal;
 
 /// <summary>
-/// The Lua scripts. Each decides a transition atomically in one round trip, touches only the keys
-/// passed in <c>KEYS</c> (one shard, one hash slot) and reads the time from Redis (<c>TIME</c>), so
-/// node clocks never matter. <c>clock</c> arguments are empty in production; tests pass a fixed
-/// server time in milliseconds through the store's test-only clock override.
+/// The Lua scripts. Each decides a transition atomically in one round trip, touches only one
+/// shard's keys (one hash slot) and reads the time from Redis (<c>TIME</c>), so node clocks never
+/// matter. <c>clock</c> arguments are empty in production; tests pass a fixed server time in
+/// milliseconds through the store's test-only clock override.
 /// </summary>
 /// <remarks>
-/// Every script gets the shard's seven keys (<see cref="RedisPresenceKeys.ForShard"/>): KEYS[1] expiry,
-/// KEYS[2] users, KEYS[3] epoch, KEYS[4] grace, KEYS[5] status, KEYS[6] seen, KEYS[7] ver. The invariants
-/// the scripts keep: a user's <c>users</c> field is 0 exactly while the user is in <c>grace</c>; a user's
-/// <c>ver</c> field lives while the user is online, in grace or remembered in <c>seen</c>, and every
-/// change that is reported gets <c>max(ver + 1, Redis time in microseconds)</c>, so versions keep
-/// increasing after the field is forgotten.
+/// <para>
+/// The data model is one of node leases (docs/redis.md, "Node leases"): Redis never hears a
+/// heartbeat. Each node holds the leases of its own connections in memory and, per shard, one
+/// lease of its own in <c>nodes</c> plus a hash of the users it holds (userId → its connections of
+/// that user). Redis hears about a connection only when it appears or disappears, and about a node
+/// when its lease is renewed. A node whose lease ends is moved to <c>dead</c> and its hash swept.
+/// </para>
+/// <para>
+/// Every script gets the shard's nine keys (<see cref="RedisShardKeys.Keys"/>): KEYS[1] nodes, KEYS[2]
+/// users, KEYS[3] epoch, KEYS[4] grace, KEYS[5] status, KEYS[6] seen, KEYS[7] ver, KEYS[8] dead,
+/// KEYS[9] conns; the scripts a node runs on its own connections also get its hash as KEYS[10]. The
+/// invariants: a user is shown online exactly while it has a <c>users</c> field, which holds the
+/// version of its last reported change; a user with a field is held by a listed node or is in
+/// <c>grace</c>, never both; an offline user's version is in <c>ver</c> while it is remembered in
+/// <c>seen</c>; every reported change gets <c>max(last + 1, Redis time in microseconds)</c>, so versions
+/// keep increasing after a user is forgotten.
+/// </para>
 /// </remarks>
 internal static class RedisScripts
 {
@@ -27,26 +38,15 @@ internal static class RedisScripts
           local s, us = tonumber(t[1]), tonumber(t[2])
           return s * 1000 + math.floor(us / 1000), s * 1000000 + us
         end
-        local function now_ms(clock)
-          local ms = now(clock)
-          return ms
+        local function fmt(v)
+          return string.format('%.0f', v)
         end
-        -- The user's next version: one more than the last, never below the clock's microseconds.
-        local function last_version(user)
-          return tonumber(redis.call('HGET', KEYS[7], user)) or 0
-        end
-        local function set_version(user, previous, us)
-          local v = math.max(previous + 1, us)
-          redis.call('HSET', KEYS[7], user, string.format('%.0f', v))
-          return v
-        end
-        local function next_version(user, us)
-          return set_version(user, last_version(user), us)
-        end
+        -- A node's hash in this shard: KEYS[2] is '{prefix}:{s}:users'.
+        local NP = string.sub(KEYS[2], 1, -6) .. 'n:'
         -- The shard's epoch: 'seconds.microseconds:run_id' of the server that started it. A missing key
         -- (FLUSHALL, restart empty) or another server's run id (a restart, which loads a snapshot or an
         -- AOF that may be behind; a failover to a replica that may lag) starts a new one, so every node
-        -- puts its connections back, removes the ones it closed and re-states its grace periods.
+        -- puts its connections back and re-states its grace periods.
         local function epoch(key)
           local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
           local e = redis.call('GET', key)
@@ -57,264 +57,268 @@ internal static class RedisScripts
           end
           return e
         end
-        -- A member is userId \n connection: the user is everything before the first \n.
-        local function user_of(member)
-          return string.sub(member, 1, string.find(member, '\n', 1, true) - 1)
+        -- The node's lease: 1 renewed (or created, when may_create), -1 lost (the lease ended and was
+        -- swept: its users were reported offline), -2 the shard lost its data since the epoch the node
+        -- knows (the node restores it first). Also returns the epoch.
+        local function lease(node, ms, ttl, known, may_create)
+          local e = epoch(KEYS[3])
+          if known ~= '' and known ~= e then return -2, e end
+          if may_create ~= '1' and not redis.call('ZSCORE', KEYS[1], node) then return -1, e end
+          redis.call('ZADD', KEYS[1], 'GT', ms + ttl, node)
+          return 1, e
         end
-        local function count_connection(member)
-          local user = user_of(member)
-          -- By the invariant, a user with no field is in no grace period: one call instead of HINCRBY + ZREM grace.
-          if redis.call('HSETNX', KEYS[2], user, 1) == 0 then
-            if redis.call('HINCRBY', KEYS[2], user, 1) ~= 1 then return 0 end
-            -- Back inside the grace period: nobody was told the user left, so nobody is told they are back.
-            if redis.call('ZREM', KEYS[4], user) == 1 then return 0 end
+        -- Whether a listed node (alive, or ended but not yet swept) holds a connection of the user.
+        local function held(user, ids)
+          for _, id in ipairs(ids) do
+            if redis.call('HEXISTS', NP .. id, user) == 1 then return true end
           end
-          redis.call('ZREM', KEYS[6], user)
-          return 1
+          return false
         end
-        local function went_offline(user, at)
+        local function came_online(user, us)
+          local v = math.max((tonumber(redis.call('HGET', KEYS[7], user)) or 0) + 1, us)
+          redis.call('HSET', KEYS[2], user, fmt(v))
+          redis.call('HDEL', KEYS[7], user)
+          redis.call('ZREM', KEYS[6], user)
+          return v
+        end
+        local function went_offline(user, at, us)
+          local v = math.max((tonumber(redis.call('HGET', KEYS[2], user)) or 0) + 1, us)
           redis.call('HDEL', KEYS[2], user)
           redis.call('HDEL', KEYS[5], user)
+          redis.call('ZREM', KEYS[4], user)
           redis.call('ZADD', KEYS[6], at, user)
+          redis.call('HSET', KEYS[7], user, fmt(v))
+          return v
         end
 
         """;
 
     /// <summary>
-    /// Connect. ARGV: member, ttlMs, clock, the epoch the node last synced with ('' when none).
-    /// Returns {1 when the user came online else 0, the user's new version (0 when none), the decision
-    /// time ms, the shard epoch when it differs from the node's else ''}.
+    /// Registers a connection. KEYS[10]: the node's hash. ARGV: node id, userId, ttlMs, clock, the
+    /// epoch the node knows ('' when none), '1' when the node may create its lease in this shard.
+    /// Returns {1 came online | 0 no change | -1 lease lost | -2 data lost, the user's new version (0
+    /// when none), the decision time ms, the shard epoch when it differs from the node's else ''}.
     /// </summary>
     public const string Connect = Prelude + """
-        local e = epoch(KEYS[3])
-        local ms, us = now(ARGV[3])
-        local r, v = 0, 0
-        if redis.call('ZADD', KEYS[1], 'GT', ms + tonumber(ARGV[2]), ARGV[1]) == 1 then
-          r = count_connection(ARGV[1])
-          if r == 1 then v = next_version(user_of(ARGV[1]), us) end
+        local ms, us = now(ARGV[4])
+        local l, e = lease(ARGV[1], ms, tonumber(ARGV[3]), ARGV[5], ARGV[6])
+        if e == ARGV[5] then e = '' end
+        if l < 0 then return {l, 0, ms, e} end
+        redis.call('HINCRBY', KEYS[9], ARGV[1], 1)
+        if redis.call('HINCRBY', KEYS[10], ARGV[2], 1) > 1 then return {0, 0, ms, e} end
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
+          -- Online on another node, or back inside the grace period: nobody was told the user left.
+          redis.call('ZREM', KEYS[4], ARGV[2])
+          return {0, 0, ms, e}
         end
-        if e == ARGV[4] then e = '' end
-        return {r, v, ms, e}
+        return {1, came_online(ARGV[2], us), ms, e}
         """;
 
     /// <summary>
-    /// A batch of heartbeats for one shard. ARGV: ttlMs, clock, the epoch the node last synced with
-    /// ('' when none), then members. A missing member is registered again. It reports
-    /// the user coming online only when the node's epoch is current: otherwise the shard lost its
-    /// data (restart, FLUSHALL) and the connection never really went away, so the re-registration is silent.
-    /// Returns {shard epoch, decision time ms, then per member whose user came online (ascending): its
-    /// 1-based position among the members, the user's new version}. Renewals do no version work.
-    /// </summary>
-    /// <remarks>
-    /// Two variadic calls per slice instead of a ZADD per member (a call from Lua costs about a
-    /// microsecond on its own, and a batch is nearly always only renewals): <c>ZADD NX</c> with the
-    /// score 0, which no lease can have (deadline = now + TTL ≥ 1), counts the missing members; only
-    /// when there are some does <c>ZMSCORE</c> tell which. Then <c>ZADD GT</c> gives every member the
-    /// deadline. Slices of 1,000 keep <c>unpack</c> below Lua's stack limit.
-    /// </remarks>
-    public const string RefreshBatch = Prelude + """
-        local e = epoch(KEYS[3])
-        local silent = ARGV[3] ~= '' and ARGV[3] ~= e
-        local ms, us = now(ARGV[2])
-        local deadline = ms + tonumber(ARGV[1])
-        local out = {e, ms}
-        local added = {}
-        for first = 4, #ARGV, 1000 do
-          local last = math.min(first + 999, #ARGV)
-          local args = {}
-          for i = first, last do
-            args[#args + 1] = 0
-            args[#args + 1] = ARGV[i]
-          end
-          if redis.call('ZADD', KEYS[1], 'NX', unpack(args)) > 0 then
-            -- A member listed twice scores 0 at both positions but was added once: count it once.
-            local scores = redis.call('ZMSCORE', KEYS[1], unpack(ARGV, first, last))
-            local seen = {}
-            for i = first, last do
-              if scores[i - first + 1] == '0' and not seen[ARGV[i]] then
-                seen[ARGV[i]] = true
-                added[#added + 1] = i
-              end
-            end
-          end
-          for j = 1, #args, 2 do args[j] = deadline end
-          redis.call('ZADD', KEYS[1], 'GT', unpack(args))
-        end
-        for _, i in ipairs(added) do
-          if count_connection(ARGV[i]) == 1 and not silent then
-            out[#out + 1] = i - 3
-            out[#out + 1] = next_version(user_of(ARGV[i]), us)
-          end
-        end
-        return out
-        """;
-
-    /// <summary>
-    /// Disconnect. ARGV: member, userId, graceMs, clock. With a grace period the last connection's
-    /// removal parks the user in <c>grace</c> (scored with the disconnect time) instead of taking them offline.
+    /// Removes a connection. KEYS[10]: the node's hash. ARGV: node id, userId, graceMs, clock, ttlMs,
+    /// the epoch the node knows. With a grace period the user's last connection's removal parks the
+    /// user in <c>grace</c> (scored with the disconnect time) instead of taking them offline.
     /// Returns {outcome, version, time ms}: {0, 0, 0} when nothing changed, {1, the user's new version,
-    /// disconnect time ms} when the user went offline, {2, 0, disconnect time ms} when a grace period started.
+    /// disconnect time ms} when the user went offline, {2, 0, disconnect time ms} when a grace period
+    /// started, {-1 | -2, 0, 0} when the node's lease was lost or the shard lost its data.
     /// </summary>
     public const string Disconnect = Prelude + """
-        if redis.call('ZREM', KEYS[1], ARGV[1]) == 0
-           or redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then
+        local ms, us = now(ARGV[4])
+        local l = lease(ARGV[1], ms, tonumber(ARGV[5]), ARGV[6], '0')
+        if l < 0 then return {l, 0, 0} end
+        local n = tonumber(redis.call('HGET', KEYS[10], ARGV[2]))
+        if not n then return {0, 0, 0} end
+        redis.call('HINCRBY', KEYS[9], ARGV[1], -1)
+        if n > 1 then
+          redis.call('HINCRBY', KEYS[10], ARGV[2], -1)
           return {0, 0, 0}
         end
-        local ms, us = now(ARGV[4])
+        redis.call('HDEL', KEYS[10], ARGV[2])
+        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or held(ARGV[2], redis.call('ZRANGE', KEYS[1], 0, -1)) then
+          return {0, 0, 0}
+        end
         if tonumber(ARGV[3]) > 0 then
-          redis.call('HSET', KEYS[2], ARGV[2], 0)
           redis.call('ZADD', KEYS[4], ms, ARGV[2])
           return {2, 0, ms}
         end
-        went_offline(ARGV[2], ms)
-        return {1, next_version(ARGV[2], us), ms}
+        return {1, went_offline(ARGV[2], ms, us), ms}
         """;
 
     /// <summary>
-    /// Sweep one shard. ARGV: limit (0 only probes), clock, graceMs, lastSeenRetentionMs.
-    /// Takes expired leases first, then ended grace periods, oldest first (ZRANGEBYSCORE ... LIMIT),
-    /// so the cost is O(expired); then forgets up to <c>limit</c> last-seen times past the retention,
-    /// with their versions (ZCOUNT + ZRANGE, O(log n + pruned)).
-    /// Returns {1 when more remain else 0, connections removed, entries processed,
-    /// then per user who went offline: userId, offline time ms (the lease's end, or the user's last
-    /// decided change when later; or the disconnect that started the grace period), 'e' (expired) or
-    /// 'd' (disconnected), the user's new version}.
+    /// Renews the node's lease in one shard. ARGV: node id, clock, ttlMs, the epoch the node knows.
+    /// Returns {1 | -1 | -2 (see <c>lease</c>), the shard epoch}.
+    /// </summary>
+    public const string Renew = Prelude + """
+        local ms = now(ARGV[2])
+        local l, e = lease(ARGV[1], ms, tonumber(ARGV[3]), ARGV[4], '0')
+        return {l, e}
+        """;
+
+    /// <summary>
+    /// Sweeps one shard. KEYS[10]: the node's hash. ARGV: node id, clock, ttlMs, graceMs,
+    /// lastSeenRetentionMs, limit (0 only probes), the epoch the node knows, lease mode ('c' renew or
+    /// create, 'r' renew, 'n' the node holds nothing here: leave its lease alone), then pairs userId,
+    /// how many ms ago the lease ended, one per connection of this node that expired.
+    /// In order: this node's expired connections; nodes whose lease ended are moved to <c>dead</c> and
+    /// their hashes swept (HRANDFIELD ... up to the budget: the cost is O(swept)); ended grace periods,
+    /// oldest first; then up to <c>limit</c> last-seen times past the retention, with their versions.
+    /// Returns {1 when more remain else 0, connections removed, entries processed, lease (1 | -1 | -2),
+    /// the shard epoch when it differs from the node's else '', then per user who went offline:
+    /// userId, offline time ms (the lease's end, or the user's last decided change when later; or the
+    /// disconnect that started the grace period), 'e' (expired) or 'd' (disconnected), new version}.
     /// </summary>
     public const string Sweep = Prelude + """
-        -- Per expired member only the HINCRBY that decides the transition; the other writes go out in
-        -- bulk calls of at most 1,000 arguments (Lua's unpack has a stack limit).
-        local function bulk(command, key, list)
-          for i = 1, #list, 1000 do
-            redis.call(command, key, unpack(list, i, math.min(i + 999, #list)))
-          end
+        local node = ARGV[1]
+        local ms, us = now(ARGV[2])
+        local limit = tonumber(ARGV[6])
+        local l, e = 1, nil
+        if ARGV[8] == 'n' then
+          e = epoch(KEYS[3])
+        else
+          l, e = lease(node, ms, tonumber(ARGV[3]), ARGV[7], ARGV[8] == 'c' and '1' or '0')
         end
-        local limit = tonumber(ARGV[1])
-        local now, us = now(ARGV[2])
-        local out = {0, 0, 0}
-        local gone, seen = {}, {}
+        if e == ARGV[7] then e = '' end
+        local out = {0, 0, 0, l, e}
+        if l == -2 then return out end
         local function offline(user, at, reason)
-          local previous = last_version(user)
           at = tonumber(at)
           if reason == 'e' then
             -- Never stamped before the user's last decided change (a status set after the lease ended):
-            -- a version is never below its decision time in microseconds, so previous / 1000 bounds
-            -- that time from above; now bounds it for a clock that stepped back.
-            local last = math.min(math.floor(previous / 1000), now)
+            -- a version is never below its decision time in microseconds, so version / 1000 bounds that
+            -- time from above; now bounds it for a clock that stepped back.
+            local last = math.min(math.floor((tonumber(redis.call('HGET', KEYS[2], user)) or 0) / 1000), ms)
             if last > at then at = last end
           end
-          gone[#gone + 1] = user
-          seen[#seen + 1] = at; seen[#seen + 1] = user
           out[#out + 1] = user; out[#out + 1] = at; out[#out + 1] = reason
-          out[#out + 1] = set_version(user, previous, us)
+          out[#out + 1] = went_offline(user, at, us)
         end
-        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit + 1)
-        local n = #expired / 2
-        if n > limit then n = limit; out[1] = 1 end
-        local members = {}
-        for i = 1, n do
-          local m, at = expired[2 * i - 1], expired[2 * i]
-          members[i] = m
-          local user = user_of(m)
-          if redis.call('HINCRBY', KEYS[2], user, -1) <= 0 then offline(user, at, 'e') end
+        -- Nodes whose lease ended stop counting as holders, then are swept below.
+        local ended = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'WITHSCORES')
+        for i = 1, #ended, 2 do
+          if ended[i] ~= node or l ~= 1 then
+            redis.call('ZADD', KEYS[8], ended[i + 1], ended[i])
+            redis.call('ZREM', KEYS[1], ended[i])
+          end
         end
-        bulk('ZREM', KEYS[1], members)
-        local budget = limit - n
-        local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[3]), 'WITHSCORES', 'LIMIT', 0, budget + 1)
-        local g = #ended / 2
-        if g > budget then g = budget; out[1] = 1 end
-        local graced = {}
-        for i = 1, g do
-          graced[i] = ended[2 * i - 1]
-          offline(ended[2 * i - 1], ended[2 * i], 'd')
+        local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+        local processed, removed = 0, 0
+        -- This node's connections that expired (their clients stopped pinging).
+        if l == 1 then
+          for i = 9, #ARGV, 2 do
+            local user = ARGV[i]
+            local n = tonumber(redis.call('HGET', KEYS[10], user))
+            if n then
+              removed = removed + 1
+              if n > 1 then
+                redis.call('HINCRBY', KEYS[10], user, -1)
+              else
+                redis.call('HDEL', KEYS[10], user)
+                if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then
+                  offline(user, ms - tonumber(ARGV[i + 1]), 'e')
+                end
+              end
+            end
+          end
+          processed = (#ARGV - 8) / 2
+          if removed > 0 then redis.call('HINCRBY', KEYS[9], node, -removed) end
         end
-        bulk('ZREM', KEYS[4], graced)
-        -- went_offline for every user above, in bulk: forget the count and the status, remember when.
-        bulk('HDEL', KEYS[2], gone)
-        bulk('HDEL', KEYS[5], gone)
-        bulk('ZADD', KEYS[6], seen)
-        out[2] = n
-        out[3] = n + g
+        local budget = limit - processed
+        -- Dead nodes: every connection they held, in one sweep when the budget allows.
+        local dead = redis.call('ZRANGE', KEYS[8], 0, -1, 'WITHSCORES')
+        for i = 1, #dead, 2 do
+          if budget <= 0 then out[1] = 1; break end
+          local id, at = dead[i], dead[i + 1]
+          local key = NP .. id
+          local fields = redis.call('HRANDFIELD', key, budget, 'WITHVALUES')
+          for j = 1, #fields, 2 do
+            local user = fields[j]
+            removed = removed + tonumber(fields[j + 1])
+            redis.call('HDEL', key, user)
+            if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then offline(user, at, 'e') end
+          end
+          budget = budget - #fields / 2
+          processed = processed + #fields / 2
+          if redis.call('EXISTS', key) == 0 then
+            redis.call('ZREM', KEYS[8], id)
+            redis.call('HDEL', KEYS[9], id)
+          else
+            out[1] = 1
+          end
+        end
+        -- Grace periods that ended: the user did not come back.
+        if budget > 0 then
+          local graced = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ms - tonumber(ARGV[4]), 'WITHSCORES', 'LIMIT', 0, budget + 1)
+          local g = #graced / 2
+          if g > budget then g = budget; out[1] = 1 end
+          for i = 1, g do offline(graced[2 * i - 1], graced[2 * i], 'd') end
+          processed = processed + g
+        elseif redis.call('ZCOUNT', KEYS[4], '-inf', ms - tonumber(ARGV[4])) > 0 then
+          out[1] = 1
+        end
+        out[2] = removed
+        out[3] = processed
+        -- Forget last-seen times (and the versions kept with them) past the retention.
         if limit > 0 then
-          local stale = redis.call('ZCOUNT', KEYS[6], '-inf', now - tonumber(ARGV[4]))
+          local stale = redis.call('ZCOUNT', KEYS[6], '-inf', ms - tonumber(ARGV[5]))
           if stale > limit then stale = limit end
           if stale > 0 then
             local pruned = redis.call('ZRANGE', KEYS[6], 0, stale - 1)
-            bulk('ZREM', KEYS[6], pruned)
-            bulk('HDEL', KEYS[7], pruned)
+            for i = 1, #pruned, 1000 do
+              local last = math.min(i + 999, #pruned)
+              redis.call('ZREM', KEYS[6], unpack(pruned, i, last))
+              redis.call('HDEL', KEYS[7], unpack(pruned, i, last))
+            end
           end
         end
         return out
         """;
 
     /// <summary>
-    /// Silently re-registers a node's live connections after the shard lost its data.
-    /// ARGV: clock, then triples member, userId, remaining lease ms.
-    /// A member already present (a heartbeat got there first) is left alone.
-    /// Returns {shard epoch, number re-registered}.
+    /// Makes the shard's record of this node equal to what the node holds, silently, after the shard
+    /// lost its data or went back in time (FLUSHALL, a restart empty or from a snapshot, a failover).
+    /// KEYS[10]: the node's hash. ARGV: node id, clock, ttlMs, graceMs, holdMs, the number of users n,
+    /// then n pairs userId, connection count, then pairs userId, disconnect time ms of the grace periods
+    /// the node started. A user the node holds comes back online without a report (nobody was told it
+    /// left); a user only the old record had and nobody holds goes offline without one (its users were
+    /// told when the connection closed); a grace period is put back unless the user is online again.
+    /// So that every node can put its connections back first, a grace period put back ends no sooner
+    /// than <c>holdMs</c> from now. Returns {shard epoch, users and grace periods put back}.
     /// </summary>
     public const string Restore = Prelude + """
+        local ms, us = now(ARGV[2])
         local e = epoch(KEYS[3])
-        local now = now_ms(ARGV[1])
-        local restored = 0
-        for i = 2, #ARGV, 3 do
-          if redis.call('ZADD', KEYS[1], 'NX', now + tonumber(ARGV[i + 2]), ARGV[i]) == 1 then
-            if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1) == 1 then
-              redis.call('ZREM', KEYS[4], ARGV[i + 1])
-            end
+        local node = ARGV[1]
+        redis.call('ZREM', KEYS[8], node)
+        redis.call('ZADD', KEYS[1], ms + tonumber(ARGV[3]), node)
+        local old = redis.call('HKEYS', KEYS[10])
+        redis.call('DEL', KEYS[10])
+        local mine, total, restored = {}, 0, 0
+        local last = 6 + 2 * tonumber(ARGV[6])
+        for i = 7, last, 2 do
+          local user, count = ARGV[i], tonumber(ARGV[i + 1])
+          mine[user] = true
+          total = total + count
+          redis.call('HSET', KEYS[10], user, count)
+          if redis.call('HEXISTS', KEYS[2], user) == 0 then
+            came_online(user, us)
             restored = restored + 1
+          else
+            redis.call('ZREM', KEYS[4], user)
           end
         end
-        return {e, restored}
-        """;
-
-    /// <summary>
-    /// The shard's epoch, started anew when the shard lost its data or its server changed (the
-    /// periodic data-loss check). Returns the epoch.
-    /// </summary>
-    public const string Epoch = Prelude + """
-        return epoch(KEYS[3])
-        """;
-
-    /// <summary>
-    /// Silently removes connections a node closed, after the shard's data went back in time (a
-    /// snapshot or a lagging replica that still has them): their users were already reported offline.
-    /// ARGV: clock, then pairs member, userId. A user left with no connection goes offline without a
-    /// version (nothing is reported); a grace period the node still holds is put back afterwards.
-    /// Returns {shard epoch, number removed}.
-    /// </summary>
-    public const string Forget = Prelude + """
-        local e = epoch(KEYS[3])
-        local ms = now_ms(ARGV[1])
-        local removed = 0
-        for i = 2, #ARGV, 2 do
-          if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-            removed = removed + 1
-            if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], -1) <= 0 then
-              redis.call('ZREM', KEYS[4], ARGV[i + 1])
-              went_offline(ARGV[i + 1], ms)
-            end
+        redis.call('HSET', KEYS[9], node, total)
+        local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+        for _, user in ipairs(old) do
+          if not mine[user] and redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids)
+             and not redis.call('ZSCORE', KEYS[4], user) then
+            went_offline(user, ms, us)
           end
         end
-        return {e, removed}
-        """;
-
-    /// <summary>
-    /// Puts back the grace periods a node started, after the shard lost its data, so those users are
-    /// still reported offline when the period ends. ARGV: clock, graceMs, holdMs, then pairs userId,
-    /// disconnect time ms. A user with a field in <c>users</c> (a connection restored, re-registered by
-    /// a heartbeat or registered first, on any node) is left alone; one whose connection comes back
-    /// later leaves the grace period as on any reconnect (<c>count_connection</c>). So that every node
-    /// can put its connections back first, a grace period put back ends no sooner than <c>holdMs</c>
-    /// from now: its score (the time the offline carries) is raised to <c>now + holdMs - graceMs</c> when lower.
-    /// Returns {shard epoch, number put back}.
-    /// </summary>
-    public const string RestoreGraces = Prelude + """
-        local e = epoch(KEYS[3])
-        local floor = now_ms(ARGV[1]) + tonumber(ARGV[3]) - tonumber(ARGV[2])
-        local restored = 0
-        for i = 4, #ARGV, 2 do
-          if redis.call('HSETNX', KEYS[2], ARGV[i], 0) == 1 then
-            redis.call('ZADD', KEYS[4], 'NX', math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
+        local floor = ms + tonumber(ARGV[5]) - tonumber(ARGV[4])
+        for i = last + 1, #ARGV, 2 do
+          if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 0 then
+            came_online(ARGV[i], us)
+            redis.call('ZADD', KEYS[4], math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
             restored = restored + 1
           end
         end
@@ -328,8 +332,8 @@ internal static class RedisScripts
     /// decision time), 1 unchanged, 2 not online (version and time 0) — the values of <see cref="StatusChange"/>.
     /// </summary>
     public const string SetStatus = Prelude + """
-        local count = redis.call('HGET', KEYS[2], ARGV[1])
-        if not count or tonumber(count) <= 0 then return {2, 0, 0} end
+        local v = redis.call('HGET', KEYS[2], ARGV[1])
+        if not v or redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {2, 0, 0} end
         if (redis.call('HGET', KEYS[5], ARGV[1]) or 'available') == ARGV[2] then return {1, 0, 0} end
         if ARGV[2] == 'available' then
           redis.call('HDEL', KEYS[5], ARGV[1])
@@ -337,32 +341,74 @@ internal static class RedisScripts
           redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
         end
         local ms, us = now(ARGV[3])
-        return {0, next_version(ARGV[1], us), ms}
+        local next = math.max(tonumber(v) + 1, us)
+        redis.call('HSET', KEYS[2], ARGV[1], fmt(next))
+        return {0, next, ms}
         """;
 
     /// <summary>
-    /// Reads the presence of users in one shard. ARGV: clock, lastSeenRetentionMs, then userIds.
-    /// Returns per user: connection count (-1 when offline), status ('' when none), last seen ms
-    /// ('' when online, unknown or past the retention), version (0 when none).
+    /// Reads the presence of users in one or more shards in one call (all shards of a standalone Redis;
+    /// one shard per call on a cluster). KEYS: nine keys per shard, shard after shard. ARGV: clock,
+    /// lastSeenRetentionMs, then per shard: the number of users k, then k userIds.
+    /// Returns per user, in order: connection count (-1 when offline), status ('' when none), last seen
+    /// ms ('' when online, unknown or past the retention), version (0 when none).
     /// </summary>
-    public const string GetPresence = Prelude + """
-        local cutoff = now_ms(ARGV[1]) - tonumber(ARGV[2])
+    public const string GetPresence = """
+        local cutoff
+        if ARGV[1] ~= '' then
+          cutoff = tonumber(ARGV[1])
+        else
+          local t = redis.call('TIME')
+          cutoff = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+        cutoff = cutoff - tonumber(ARGV[2])
         local out = {}
-        for i = 3, #ARGV do
-          local user = ARGV[i]
-          local count = redis.call('HGET', KEYS[2], user)
-          if count then
-            out[#out + 1] = tonumber(count)
-            out[#out + 1] = redis.call('HGET', KEYS[5], user) or ''
-            out[#out + 1] = ''
-          else
-            local seen = redis.call('ZSCORE', KEYS[6], user)
-            if seen and tonumber(seen) <= cutoff then seen = false end
-            out[#out + 1] = -1
-            out[#out + 1] = ''
-            out[#out + 1] = seen or ''
+        local a = 3
+        for base = 0, #KEYS - 1, 9 do
+          local nodes, users, grace, status, seen, ver = KEYS[base + 1], KEYS[base + 2], KEYS[base + 4], KEYS[base + 5], KEYS[base + 6], KEYS[base + 7]
+          local np = string.sub(users, 1, -6) .. 'n:'
+          local ids = redis.call('ZRANGE', nodes, 0, -1)
+          local k = tonumber(ARGV[a])
+          for i = a + 1, a + k do
+            local user = ARGV[i]
+            local v = redis.call('HGET', users, user)
+            if v then
+              local count = 0
+              for _, id in ipairs(ids) do
+                count = count + (tonumber(redis.call('HGET', np .. id, user)) or 0)
+              end
+              out[#out + 1] = count
+              out[#out + 1] = redis.call('HGET', status, user) or ''
+              out[#out + 1] = ''
+              out[#out + 1] = tonumber(v)
+            else
+              local s = redis.call('ZSCORE', seen, user)
+              if s and tonumber(s) <= cutoff then s = false end
+              out[#out + 1] = -1
+              out[#out + 1] = ''
+              out[#out + 1] = s or ''
+              out[#out + 1] = tonumber(redis.call('HGET', ver, user)) or 0
+            end
           end
-          out[#out + 1] = tonumber(redis.call('HGET', KEYS[7], user)) or 0
+          a = a + k + 1
+        end
+        return out
+        """;
+
+    /// <summary>
+    /// Which of the given users are shown online, in one or more shards in one call. KEYS: nine keys
+    /// per shard. ARGV: per shard the number of users k, then k userIds. Returns 1 or 0 per user, in order.
+    /// </summary>
+    public const string GetOnline = """
+        local out = {}
+        local a = 1
+        for base = 0, #KEYS - 1, 9 do
+          local users = KEYS[base + 2]
+          local k = tonumber(ARGV[a])
+          for i = a + 1, a + k do
+            out[#out + 1] = redis.call('HEXISTS', users, ARGV[i])
+          end
+          a = a + k + 1
         end
         return out
         """;

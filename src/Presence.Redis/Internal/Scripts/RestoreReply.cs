@@ -2,9 +2,9 @@ using StackExchange.Redis;
 
 namespace Presence.Redis.Internal;
 
-/// <summary>The reply of <see cref="RedisScripts.Restore"/> and <see cref="RedisScripts.RestoreGraces"/> and <see cref="RedisScripts.Forget"/>: <c>{epoch, number put back or removed}</c>.</summary>
+/// <summary>The reply of <see cref="RedisScripts.Restore"/>: <c>{epoch, users and grace periods put back}</c>.</summary>
 /// <param name="Epoch">The shard's epoch when the script ran.</param>
-/// <param name="Restored">How many entries were put back (or, for <see cref="RedisScripts.Forget"/>, removed).</param>
+/// <param name="Restored">How many users and grace periods were put back.</param>
 internal readonly record struct RestoreReply(string? Epoch, int Restored)
 {
     public static RestoreReply Read(RedisResult result)

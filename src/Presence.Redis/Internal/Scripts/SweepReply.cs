@@ -4,15 +4,17 @@ namespace Presence.Redis.Internal;
 
 /// <summary>
 /// The reply of <see cref="RedisScripts.Sweep"/>: <c>{more 0|1, connections removed, entries processed,
-/// then per user who went offline: userId, offline time ms, 'e'|'d', version}</c>.
+/// lease, epoch or '', then per user who went offline: userId, offline time ms, 'e'|'d', version}</c>.
 /// </summary>
 /// <param name="HasMore">More expired entries remain in the shard.</param>
 /// <param name="Removed">Connections removed.</param>
 /// <param name="Processed">Expired connections and ended grace periods taken, counted against the budget.</param>
+/// <param name="Lease">What the script found of the node's lease.</param>
+/// <param name="Epoch">The shard's epoch when it differs from the node's; <see langword="null"/> when the same.</param>
 /// <param name="Users">The users who went offline; <see langword="null"/> when none.</param>
-internal sealed record SweepReply(bool HasMore, int Removed, int Processed, List<SweptUser>? Users)
+internal sealed record SweepReply(bool HasMore, int Removed, int Processed, LeaseStatus Lease, string? Epoch, List<SweptUser>? Users)
 {
-    private const int Header = 3;
+    private const int Header = 5;
     private const int Stride = 4;
 
     public static SweepReply Read(RedisResult result)
@@ -25,6 +27,7 @@ internal sealed record SweepReply(bool HasMore, int Removed, int Processed, List
             (users ??= []).Add(new SweptUser((string)items[i]!, reason, RedisServerClock.ToTime(items[i + 1]), (long)items[i + 3]));
         }
 
-        return new SweepReply((int)items[0] == 1, (int)items[1], (int)items[2], users);
+        var epoch = (string?)items[4];
+        return new SweepReply((int)items[0] == 1, (int)items[1], (int)items[2], (LeaseStatus)(int)items[3], string.IsNullOrEmpty(epoch) ? null : epoch, users);
     }
 }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Presence.Redis.Internal;
 
 /// <summary>
-/// How late heartbeats reach Redis: from the moment a ping was queued to Redis's reply. Recorded as
-/// the <c>presence.heartbeat.delay</c> histogram and, once it eats a quarter of the slack a lease has
-/// (<c>ConnectionTtl - HeartbeatInterval</c>, at least 250 ms), logged as a warning at most every
-/// 10 seconds: past the slack, connections whose clients ping on time expire.
+/// How long the renewals of the node's lease take (the lease carries every heartbeat of the node's
+/// connections: heartbeats themselves stay in the node's memory). Recorded as the
+/// <c>presence.heartbeat.delay</c> histogram and, once a renewal eats a quarter of the slack the lease
+/// has (<c>ConnectionTtl</c> minus the renewal period, at least 250 ms), logged as a warning at most
+/// every 10 seconds: past the slack, the node's users are reported offline.
 /// </summary>
 internal sealed class HeartbeatLateness : IDisposable
 {
@@ -29,9 +30,9 @@ internal sealed class HeartbeatLateness : IDisposable
     {
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(PresenceDiagnostics.MeterName) ?? new Meter(PresenceDiagnostics.MeterName);
-        _delay = _meter.CreateHistogram<double>(InstrumentName, "s", "How long a heartbeat took from being queued on this node to Redis's reply.");
+        _delay = _meter.CreateHistogram<double>(InstrumentName, "s", "How long a renewal of this node's lease, which carries all its heartbeats, took to reach Redis and come back.");
         _logger = logger;
-        _warnAbove = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, (settings.Ttl - settings.HeartbeatInterval).Ticks / 4));
+        _warnAbove = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, (settings.Ttl - settings.LeaseRenewalPeriod).Ticks / 4));
         _ttlMilliseconds = (long)settings.Ttl.TotalMilliseconds;
         _lastWarning = Stopwatch.GetTimestamp() - (long)(s_warnEvery.TotalSeconds * Stopwatch.Frequency);
     }
@@ -39,7 +40,7 @@ internal sealed class HeartbeatLateness : IDisposable
     /// <summary>The lateness above which a warning is logged.</summary>
     public TimeSpan WarnAbove => _warnAbove;
 
-    /// <summary>A call carrying <paramref name="count"/> heartbeats, the oldest queued at <paramref name="oldestQueuedAt"/>, was answered now.</summary>
+    /// <summary>A renewal of <paramref name="count"/> shards' leases, started at <paramref name="oldestQueuedAt"/> (a <see cref="Stopwatch"/> timestamp), was answered now.</summary>
     public void Observe(long oldestQueuedAt, int count)
     {
         var now = Stopwatch.GetTimestamp();
