@@ -1,3 +1,4 @@
+using Presence.Redis.Internal;
 using Microsoft.Extensions.Time.Testing;
 using Presence.Testing;
 using StackExchange.Redis;
@@ -13,6 +14,8 @@ namespace Presence.Redis.Tests;
 public sealed class MultiNodeRaceTests : IAsyncLifetime
 {
     private readonly List<IConnectionMultiplexer> _connections = [];
+    private static readonly TimeSpan RenewalStep = TimeSpan.FromSeconds(10);
+
     private readonly List<IAsyncDisposable> _stores = [];
     private readonly string _keyPrefix = TestRedis.NewPrefix("race");
 
@@ -53,11 +56,13 @@ public sealed class MultiNodeRaceTests : IAsyncLifetime
             OfflineGracePeriod = withGrace ? TimeSpan.FromSeconds(10) : TimeSpan.Zero,
         };
         var nodes = new List<IPresenceStore>();
+        var nodeClocks = new List<FakeTimeProvider>();
         foreach (var skew in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(-1) })
         {
             var connection = await TestRedis.ConnectAsync(configuration);
             _connections.Add(connection);
             var nodeClock = new FakeTimeProvider(redisClock.GetUtcNow() + skew);
+            nodeClocks.Add(nodeClock);
             var store = TestRedis.CreateStore(connection, _keyPrefix, nodeClock, clock: redisClock, options);
             _stores.Add(store);
             nodes.Add(store);
@@ -74,10 +79,23 @@ public sealed class MultiNodeRaceTests : IAsyncLifetime
             Grace = options.OfflineGracePeriod,
             NewUserId = name => $"race-{ids}-u-{name}",
             NewConnectionId = name => $"race-{ids}-c-{name}",
-            AdvanceTime = by =>
+            AdvanceTime = async by =>
             {
-                redisClock.Advance(by);
-                return Task.CompletedTask;
+                // Every node is alive: its clock moves with Redis's, and its lease is renewed as its timer would.
+                for (var left = by; left > TimeSpan.Zero; left -= RenewalStep)
+                {
+                    var step = left < RenewalStep ? left : RenewalStep;
+                    redisClock.Advance(step);
+                    foreach (var nodeClock in nodeClocks)
+                    {
+                        nodeClock.Advance(step);
+                    }
+
+                    foreach (var node in _stores.OfType<RedisPresenceStore>())
+                    {
+                        await node.CheckForDataLossAsync();
+                    }
+                }
             },
         };
 

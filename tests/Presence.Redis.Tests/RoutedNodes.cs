@@ -18,8 +18,33 @@ internal sealed class RoutedNodes(IReadOnlyList<IPresenceStore> nodes) : IPresen
     public ValueTask<PresenceTransition> RefreshConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken = default) =>
         NodeOf(connectionId).RefreshConnectionAsync(userId, connectionId, cancellationToken);
 
-    public ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default) =>
-        Any().SweepExpiredAsync(maxConnections, cancellationToken);
+    /// <summary>
+    /// Every node sweeps, as every node's sweeper does in a deployment: each expires its own silent
+    /// connections (their leases are in its memory). The budget is shared, starting at a different node each call.
+    /// </summary>
+    public async ValueTask<SweepResult> SweepExpiredAsync(int maxConnections, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
+        var first = (int)((uint)Interlocked.Increment(ref _next) % (uint)nodes.Count);
+        var users = new List<SweptUser>();
+        var removed = 0;
+        var hasMore = false;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (removed >= maxConnections)
+            {
+                hasMore = true;
+                break;
+            }
+
+            var result = await nodes[(first + i) % nodes.Count].SweepExpiredAsync(maxConnections - removed, cancellationToken);
+            users.AddRange(result.Users);
+            removed += result.RemovedConnections;
+            hasMore |= result.HasMore;
+        }
+
+        return new SweepResult(users, removed, hasMore);
+    }
 
     public ValueTask<IReadOnlyList<string>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default) =>
         Any().GetOnlineAsync(userIds, cancellationToken);

@@ -79,7 +79,7 @@ public sealed class TimeoutTranslationTests : IAsyncLifetime
     public async Task ATimeoutOnEveryRead_IsPresenceStoreUnavailable()
     {
         await _store.AddConnectionAsync("alice", "a1");
-        foreach (var method in new[] { nameof(IDatabase.HashGetAsync), nameof(IDatabase.HashKeysAsync), nameof(IDatabase.HashLengthAsync), nameof(IDatabase.SortedSetLengthAsync) })
+        foreach (var method in new[] { nameof(IDatabase.ScriptEvaluateAsync), nameof(IDatabase.HashKeysAsync), nameof(IDatabase.HashLengthAsync), nameof(IDatabase.HashValuesAsync) })
         {
             _faults.FailingMethods.Add(method);
         }

@@ -231,13 +231,15 @@ internal static class RedisScripts
           local key = NP .. id
           local fields = redis.call('HRANDFIELD', key, budget, 'WITHVALUES')
           for j = 1, #fields, 2 do
-            local user = fields[j]
-            removed = removed + tonumber(fields[j + 1])
+            local user, count = fields[j], tonumber(fields[j + 1])
+            -- The budget counts connections; a user with more than the budget left waits, unless it is the first.
+            if count > budget and j > 1 then break end
+            removed = removed + count
+            budget = budget - count
+            processed = processed + count
             redis.call('HDEL', key, user)
             if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then offline(user, at, 'e') end
           end
-          budget = budget - #fields / 2
-          processed = processed + #fields / 2
           if redis.call('EXISTS', key) == 0 then
             redis.call('ZREM', KEYS[8], id)
             redis.call('HDEL', KEYS[9], id)
