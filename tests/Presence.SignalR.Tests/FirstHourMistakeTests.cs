@@ -155,6 +155,30 @@ public sealed class FirstHourMistakeTests
     }
 
     [Fact]
+    public async Task An_own_hub_without_RequirePresenceUser_is_warned_about_once_at_start_naming_the_convention()
+    {
+        await using var app = await TestApp.StartHostAsync(
+            builder =>
+            {
+                builder.Logging.AddFakeLogging();
+                builder.Services.AddPresence().AddEveryoneSeesEveryone();
+                builder.Services.AddSignalR().AddPresence<ChatHub>().AddPresence<ThrowingHub>();
+            },
+            app =>
+            {
+                app.MapHub<ChatHub>(ChatPath);
+                app.MapHub<ThrowingHub>("/hubs/throwing").RequirePresenceUser();
+            });
+
+        var warning = Assert.Single(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 3012);
+
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(
+            "ChatHub at '/hubs/chat' refuses anonymous clients only after they connect, so SignalR logs each refusal as an error; map it with .RequirePresenceUser() to refuse them with 401 at negotiate, or set PresenceSignalROptions.IgnoreAnonymousConnections to let them in untracked.",
+            warning.Message);
+    }
+
+    [Fact]
     public async Task While_the_store_is_down_a_connection_is_refused_with_a_close_reason_and_the_outage_is_logged_once()
     {
         OutageStore? store = null;

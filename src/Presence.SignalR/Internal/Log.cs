@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, EventName = "UserWithoutIdentifier", Level = LogLevel.Warning,
         Message = "Presence refused a request to {Path} with 401: the user is authenticated but the IUserIdProvider found no user identifier (the default reads the ClaimTypes.NameIdentifier claim).")]
     public static partial void UserWithoutIdentifier(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3012, EventName = "AnonymousRefusedAfterConnect", Level = LogLevel.Warning,
+        Message = "{Hub} at '{Route}' refuses anonymous clients only after they connect, so SignalR logs each refusal as an error; map it with .RequirePresenceUser() to refuse them with 401 at negotiate, or set PresenceSignalROptions.IgnoreAnonymousConnections to let them in untracked.")]
+    public static partial void AnonymousRefusedAfterConnect(ILogger logger, string hub, string route);
 }

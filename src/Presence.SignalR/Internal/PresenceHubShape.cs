@@ -35,11 +35,16 @@ internal static class PresenceHubShape
         $"Presence cannot be attached to {hubType.Name}: it has no '{PresenceHubMethods.Ping}' hub method, so its clients' heartbeats fail with 'Method does not exist.' and every user expires while connected. "
         + $"Add this line to {hubType.Name}: {PingLine}";
 
+    /// <summary>The hub's route, from either of its two endpoints (the hub's own or its negotiate endpoint).</summary>
+    public static string? HubRoute(string? route)
+    {
+        const string Negotiate = "/negotiate";
+        return route is not null && route.EndsWith(Negotiate, StringComparison.Ordinal) ? route[..^Negotiate.Length] : route;
+    }
+
     public static string NotAttached(Type hubType, string? route, string why)
     {
-        // Each hub maps two endpoints; name the hub's route, not its negotiate endpoint's.
-        const string Negotiate = "/negotiate";
-        route = route is not null && route.EndsWith(Negotiate, StringComparison.Ordinal) ? route[..^Negotiate.Length] : route;
+        route = HubRoute(route);
         return $"{hubType.Name} is mapped{(route is null ? string.Empty : $" at '{route}'")} and expects presence ({why}), but presence is not attached to it: nobody connecting to it is tracked and its '{PresenceHubMethods.Ping}' calls fail. "
             + $"Call builder.Services.AddSignalR().AddPresence<{hubType.Name}>() when configuring services.";
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Presence.SignalR.Internal;
 
@@ -12,7 +14,7 @@ namespace Presence.SignalR.Internal;
 /// ping fails a heartbeat interval later. Runs once the app's pipeline and endpoints are built, before
 /// the server accepts requests.
 /// </summary>
-internal sealed class PresenceStartupCheck : IStartupFilter
+internal sealed class PresenceStartupCheck(IOptions<PresenceSignalROptions> options, ILogger<PresenceStartupCheck> logger) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -20,7 +22,7 @@ internal sealed class PresenceStartupCheck : IStartupFilter
         Check(app.ApplicationServices);
     };
 
-    private static void Check(IServiceProvider services)
+    private void Check(IServiceProvider services)
     {
         if (services.GetService<EndpointDataSource>() is not { } endpoints)
         {
@@ -35,10 +37,17 @@ internal sealed class PresenceStartupCheck : IStartupFilter
                 continue;
             }
 
-            if (PresenceHubShape.HasPing(hubType) && services.GetService(typeof(PresenceHubMarker<>).MakeGenericType(hubType)) is null)
+            var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText;
+            var attached = services.GetService(typeof(PresenceHubMarker<>).MakeGenericType(hubType)) is not null;
+            if (!attached && PresenceHubShape.HasPing(hubType))
             {
-                var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText;
                 throw new InvalidOperationException(PresenceHubShape.NotAttached(hubType, route, $"it has a '{PresenceHubMethods.Ping}' method"));
+            }
+
+            if (attached && !options.Value.IgnoreAnonymousConnections && endpoint.Metadata.GetMetadata<PresenceUserRequirementMetadata>() is null)
+            {
+                // Refused after connecting, an anonymous client makes SignalR log an error each time; at negotiate it is a quiet 401.
+                Log.AnonymousRefusedAfterConnect(logger, hubType.Name, PresenceHubShape.HubRoute(route) ?? hubType.Name);
             }
         }
     }

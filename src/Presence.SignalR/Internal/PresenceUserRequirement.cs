@@ -30,6 +30,7 @@ internal static class PresenceUserRequirement
             throw new InvalidOperationException(PresenceHubShape.NotAttached(hubType, (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText, "RequirePresenceUser() is applied to it"));
         }
 
+        endpoint.Metadata.Add(PresenceUserRequirementMetadata.Instance);
         var logger = endpoint.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PresenceUserRequirement).FullName!);
         endpoint.RequestDelegate = async context =>
         {
