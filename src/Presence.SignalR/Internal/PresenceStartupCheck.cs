@@ -11,7 +11,8 @@ namespace Presence.SignalR.Internal;
 /// <summary>
 /// Fails the host's start when a mapped hub expects presence (it has a <c>presence:ping</c> method)
 /// but presence was attached to other hubs only: without the check, the app starts and the first
-/// ping fails a heartbeat interval later. Runs once the app's pipeline and endpoints are built, before
+/// ping fails a heartbeat interval later. Also warns, once per hub, about an own hub whose endpoint
+/// lacks <c>RequirePresenceUser()</c>. Runs once the app's pipeline and endpoints are built, before
 /// the server accepts requests.
 /// </summary>
 internal sealed class PresenceStartupCheck(IOptions<PresenceSignalROptions> options, ILogger<PresenceStartupCheck> logger) : IStartupFilter
