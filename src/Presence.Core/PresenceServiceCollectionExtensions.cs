@@ -45,6 +45,7 @@ public static class PresenceServiceCollectionExtensions
         services.TryAddSingleton<LocalConnectionRegistry>();
         services.TryAddSingleton<PresenceMetrics>();
         services.TryAddSingleton<SweepState>();
+        services.TryAddSingleton<StoreAvailability>();
         services.TryAddSingleton<IPresenceTracker, PresenceTracker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PresenceSweeper>());
 

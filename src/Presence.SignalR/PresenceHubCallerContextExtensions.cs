@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Presence;
 using Presence.SignalR;
 using Presence.SignalR.Internal;
@@ -91,7 +92,14 @@ public static class PresenceHubCallerContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         return context.Items.TryGetValue(PresenceConnection.ItemKey, out var item) && item is PresenceConnection connection
             ? connection
-            : throw new HubException(
-                $"'{method}' failed: presence is not attached to this hub. Register it with services.AddSignalR().AddPresence<THub>().");
+            : throw NotAttached(context, method);
+    }
+
+    private static HubException NotAttached(HubCallerContext context, string method)
+    {
+        var hub = context.GetHttpContext()?.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>()?.HubType.Name;
+        return new HubException(hub is null
+            ? $"'{method}' failed: presence is not attached to this hub. Register it with services.AddSignalR().AddPresence<THub>()."
+            : $"'{method}' failed: presence is not attached to {hub}. Register it with services.AddSignalR().AddPresence<{hub}>().");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,12 +33,24 @@ public static class PresenceSignalRBuilderExtensions
     /// <param name="builder">The SignalR builder returned by <c>AddSignalR()</c>.</param>
     /// <param name="configure">Sets the transport options (after the <c>Presence:SignalR</c> configuration section).</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="THub"/> has no <c>presence:ping</c> hub method (the message names the line to add).</exception>
+    /// <remarks>
+    /// When the app starts, a mapped hub that has a <c>presence:ping</c> method but that presence is not
+    /// attached to fails the start with an <see cref="InvalidOperationException"/> naming the hub.
+    /// </remarks>
     public static ISignalRServerBuilder AddPresence<THub>(this ISignalRServerBuilder builder, Action<PresenceSignalROptions>? configure = null)
         where THub : Hub
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (!PresenceHubShape.HasPing(typeof(THub)))
+        {
+            // Without it the app would start, and every user would expire while connected.
+            throw new InvalidOperationException(PresenceHubShape.MissingPing(typeof(THub)));
+        }
+
         var services = builder.Services;
         services.AddPresence();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PresenceStartupCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<PresenceSignalROptions>, PresenceSignalRConfigurationBinder>());
         if (configure is not null)
         {

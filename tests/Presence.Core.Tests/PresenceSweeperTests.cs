@@ -76,6 +76,39 @@ public sealed class PresenceSweeperTests
     }
 
     [Fact]
+    public async Task AStoreOutage_LogsOneWarningWhenItStartsAndOneLineWhenItEnds_NoErrorPerSweep()
+    {
+        await using var host = await SweeperHost.StartAsync(b => b.AddStore<OutageStore>());
+        var store = (OutageStore)host.Host.Services.GetRequiredService<IPresenceStore>();
+        store.Down = true;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await host.TickAsync();
+        }
+
+        await Assert.ThrowsAsync<PresenceStoreUnavailableException>(async () => await host.Tracker.ConnectAsync("alice", "tab"));
+        var unavailable = Assert.Single(host.Logs.WithEventId(1009));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, unavailable.Level);
+        Assert.Null(unavailable.Exception);
+        Assert.Contains("The presence store is unavailable (SweepAsync failed: The presence store could not be reached. Connection refused (127.0.0.1:6379))", unavailable.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error || e.Exception is not null);
+
+        store.Down = false;
+        await host.TickAsync();
+        await host.TickAsync();
+        var available = Assert.Single(host.Logs.WithEventId(1010));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, available.Level);
+        Assert.Equal("The presence store is available again.", available.Message);
+        Assert.Equal(PresenceChange.CameOnline, (await host.Tracker.ConnectAsync("alice", "tab")).Change);
+
+        // A second outage is a new one: warned again.
+        store.Down = true;
+        await host.TickAsync();
+        Assert.Equal(2, host.Logs.WithEventId(1009).Count);
+    }
+
+    [Fact]
     public async Task StoppingTheHost_StopsTheSweeper()
     {
         var host = await SweeperHost.StartAsync();

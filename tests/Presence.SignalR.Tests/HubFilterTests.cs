@@ -32,7 +32,6 @@ public sealed class HubFilterTests
         {
             app.MapHub<ChatHub>(ChatPath);
             app.MapHub<ThrowingHub>(ThrowingPath);
-            app.MapHub<PlainHub>("/hubs/plain");
         });
 
     [Fact]
@@ -119,13 +118,20 @@ public sealed class HubFilterTests
     [Fact]
     public async Task Ping_on_a_hub_presence_is_not_attached_to_explains_the_fix()
     {
-        await using var app = await StartOwnHubsAsync();
+        // Presence itself is added, SignalR too, but presence is attached to no hub: nothing can check at start.
+        await using var app = await TestApp.StartHostAsync(
+            builder =>
+            {
+                builder.Services.AddPresence();
+                builder.Services.AddSignalR();
+            },
+            app => app.MapHub<PlainHub>("/hubs/plain"));
         await using var client = app.CreateHostClient("/hubs/plain", "alice");
         await client.Connection.StartAsync();
 
         var error = await Assert.ThrowsAsync<HubException>(() => client.PingAsync());
 
-        Assert.Contains("AddPresence<THub>()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'presence:ping' failed: presence is not attached to PlainHub. Register it with services.AddSignalR().AddPresence<PlainHub>().", error.Message, StringComparison.Ordinal);
         Assert.Equal(new PresenceCounts(0, 0), await app.Store.GetCountsAsync());
     }
 

@@ -36,4 +36,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1008, EventName = "ShutdownDisconnectFailed", Level = LogLevel.Warning,
         Message = "Could not remove this node's connections during shutdown; other nodes will expire them after the connection TTL.")]
     public static partial void ShutdownDisconnectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1009, EventName = "StoreUnavailable", Level = LogLevel.Warning,
+        Message = "The presence store is unavailable ({Operation} failed: {Reason}). Connections are refused, heartbeats and sweeps fail until it is back; this is logged once per outage.")]
+    public static partial void StoreUnavailable(ILogger logger, string operation, string reason);
+
+    [LoggerMessage(EventId = 1010, EventName = "StoreAvailable", Level = LogLevel.Information,
+        Message = "The presence store is available again.")]
+    public static partial void StoreAvailable(ILogger logger);
 }

@@ -36,4 +36,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 3008, EventName = "AnonymousRequestRefused", Level = LogLevel.Debug,
         Message = "Presence refused a request to {Path} with 401: it has no user identifier.")]
     public static partial void AnonymousRequestRefused(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3009, EventName = "StoreUnavailable", Level = LogLevel.Debug,
+        Message = "Presence could not {Operation} connection {ConnectionId}: the presence store is unavailable.")]
+    public static partial void StoreUnavailable(ILogger logger, string operation, string connectionId);
+
+    [LoggerMessage(EventId = 3010, EventName = "TokenNotAuthenticated", Level = LogLevel.Information,
+        Message = "Presence refused a request to {Path} with 401: an access token arrived (in the {TokenSource}) but the user is not authenticated. Likely causes: no authentication handler reads it (AddAuthentication().AddJwtBearer(...), app.UseAuthentication()), or the JWT bearer handler does not read the access_token query parameter (JwtBearerEvents.OnMessageReceived); an expired or invalid token is refused the same way.")]
+    public static partial void TokenNotAuthenticated(ILogger logger, string path, string tokenSource);
+
+    [LoggerMessage(EventId = 3011, EventName = "UserWithoutIdentifier", Level = LogLevel.Warning,
+        Message = "Presence refused a request to {Path} with 401: the user is authenticated but the IUserIdProvider found no user identifier (the default reads the ClaimTypes.NameIdentifier claim).")]
+    public static partial void UserWithoutIdentifier(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3012, EventName = "AnonymousRefusedAfterConnect", Level = LogLevel.Warning,
+        Message = "{Hub} at '{Route}' refuses anonymous clients only after they connect, so SignalR logs each refusal as an error; map it with .RequirePresenceUser() to refuse them with 401 at negotiate, or set PresenceSignalROptions.IgnoreAnonymousConnections to let them in untracked.")]
+    public static partial void AnonymousRefusedAfterConnect(ILogger logger, string hub, string route);
 }

@@ -17,6 +17,10 @@ internal sealed class PresenceHubFilter(
     IOptions<PresenceOptions> presenceOptions,
     ILogger<PresenceHubFilter> logger) : IHubFilter
 {
+    /// <summary>The close reason of a connection refused during a store outage (the client's close error shows it).</summary>
+    public const string StoreUnavailableMessage =
+        "Presence could not register the connection: the presence store is unavailable. Try again later; the server logged the outage.";
+
     private readonly bool _ignoreAnonymous = options.Value.IgnoreAnonymousConnections;
     private readonly long _heartbeatIntervalMs = (long)presenceOptions.Value.HeartbeatInterval.TotalMilliseconds;
 
@@ -28,9 +32,23 @@ internal sealed class PresenceHubFilter(
         {
             if (!_ignoreAnonymous)
             {
-                Log.AnonymousConnectionRefused(logger, caller.ConnectionId);
-                throw new HubException(
-                    "Presence requires an authenticated user: the connection has no user identifier. Send an access token, or set PresenceSignalROptions.IgnoreAnonymousConnections.");
+                var httpContext = caller.GetHttpContext();
+                var (kind, message, source) = UnidentifiedUser.Explain(httpContext, caller.User);
+                var path = httpContext?.Request.Path.Value ?? string.Empty;
+                switch (kind)
+                {
+                    case UnidentifiedUser.Kind.NoToken:
+                        Log.AnonymousConnectionRefused(logger, caller.ConnectionId);
+                        break;
+                    case UnidentifiedUser.Kind.TokenNotAuthenticated:
+                        Log.TokenNotAuthenticated(logger, path, source!);
+                        break;
+                    default:
+                        Log.UserWithoutIdentifier(logger, path);
+                        break;
+                }
+
+                throw new HubException(message);
             }
 
             caller.Items[PresenceConnection.ItemKey] = commands.Anonymous(caller.ConnectionId);
@@ -71,6 +89,14 @@ internal sealed class PresenceHubFilter(
             await context.Hub.Clients.Caller.SendAsync(PresenceHubMethods.BulkOnline, message, CancellationToken.None).ConfigureAwait(false);
             Log.ConnectionTracked(logger, caller.ConnectionId, userId, visible.Count);
         }
+        catch (PresenceStoreUnavailableException)
+        {
+            // An outage: the tracker warned once (1009); the client gets a reason it can show, and retries later.
+            Log.StoreUnavailable(logger, "register", caller.ConnectionId);
+            caller.Items.Remove(PresenceConnection.ItemKey);
+            await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
+            throw new HubException(StoreUnavailableMessage);
+        }
         catch (Exception exception)
         {
             // SignalR never calls OnDisconnectedAsync after a failed connect: this is the only chance to clean up.
@@ -98,6 +124,10 @@ internal sealed class PresenceHubFilter(
         try
         {
             await tracker.DisconnectAsync(userId, connectionId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (PresenceStoreUnavailableException)
+        {
+            Log.StoreUnavailable(logger, "remove", connectionId);
         }
 #pragma warning disable CA1031 // The connection is gone either way; a lease left behind expires on its own.
         catch (Exception exception)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,13 @@ internal static class PresenceUserRequirement
     {
         var next = endpoint.RequestDelegate
             ?? throw new InvalidOperationException("RequirePresenceUser() applies to endpoints that have a request delegate, such as MapHub's.");
+        if (endpoint.Metadata.OfType<HubMetadata>().FirstOrDefault() is { HubType: var hubType }
+            && endpoint.ApplicationServices.GetService(typeof(PresenceHubMarker<>).MakeGenericType(hubType)) is null)
+        {
+            throw new InvalidOperationException(PresenceHubShape.NotAttached(hubType, (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText, "RequirePresenceUser() is applied to it"));
+        }
+
+        endpoint.Metadata.Add(PresenceUserRequirementMetadata.Instance);
         var logger = endpoint.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PresenceUserRequirement).FullName!);
         endpoint.RequestDelegate = async context =>
         {
@@ -54,16 +62,39 @@ internal static class PresenceUserRequirement
 
     private static async Task RefuseAsync(HttpContext context, ILogger logger)
     {
-        // A client without credentials is not a server fault: Debug, never Error.
-        Log.AnonymousRequestRefused(logger, context.Request.Path.Value ?? string.Empty);
+        var path = context.Request.Path.Value ?? string.Empty;
+        var (kind, message, source) = UnidentifiedUser.Explain(context, context.User);
+        switch (kind)
+        {
+            case UnidentifiedUser.Kind.NoToken:
+                // A client without credentials is not a server fault: Debug, never Error.
+                Log.AnonymousRequestRefused(logger, path);
+                break;
+            case UnidentifiedUser.Kind.TokenNotAuthenticated:
+                // Often the app's set-up (no handler reads the token), sometimes the client's (an expired token).
+                Log.TokenNotAuthenticated(logger, path, source!);
+                break;
+            default:
+                Log.UserWithoutIdentifier(logger, path);
+                break;
+        }
+
         var schemes = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
         if (schemes is not null && await schemes.GetDefaultChallengeSchemeAsync().ConfigureAwait(false) is not null)
         {
             // The app's scheme writes its own 401 (for JWT bearer: WWW-Authenticate: Bearer).
             await context.ChallengeAsync().ConfigureAwait(false);
-            return;
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         }
 
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        // The reason, for whoever reads the response (browser dev tools, curl).
+        if (!context.Response.HasStarted)
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
+        }
     }
 }

@@ -52,6 +52,11 @@ internal sealed class PresenceSweeper(
                 {
                     break;
                 }
+                catch (PresenceStoreUnavailableException)
+                {
+                    // The tracker logged the outage once (1009 StoreUnavailable); the next tick tries again.
+                    sweepState.Failed();
+                }
 #pragma warning disable CA1031 // The sweeper must outlive a store outage.
                 catch (Exception exception)
 #pragma warning restore CA1031

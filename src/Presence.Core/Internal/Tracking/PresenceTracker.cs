@@ -15,6 +15,7 @@ internal sealed class PresenceTracker(
     IOptions<PresenceOptions> options,
     LocalConnectionRegistry localConnections,
     PresenceMetrics metrics,
+    StoreAvailability availability,
     ILogger<PresenceTracker> logger) : IPresenceTracker
 {
     private readonly int _sweepBatchSize = options.Value.SweepBatchSize;
@@ -236,7 +237,15 @@ internal sealed class PresenceTracker(
                 metrics.StoreOperation(name, started);
             }
 
+            availability.Succeeded();
             return result;
+        }
+        catch (PresenceStoreUnavailableException exception)
+        {
+            // An outage: one warning when it starts, not an error with a stack trace per call.
+            metrics.StoreFailure(name);
+            availability.Failed(name, exception);
+            throw;
         }
         catch (Exception exception) when (exception is not ArgumentException and not OperationCanceledException)
         {
