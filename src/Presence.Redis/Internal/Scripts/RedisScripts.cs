@@ -231,14 +231,19 @@ internal static class RedisScripts
           local key = NP .. id
           local fields = redis.call('HRANDFIELD', key, budget, 'WITHVALUES')
           for j = 1, #fields, 2 do
+            if budget <= 0 then break end
             local user, count = fields[j], tonumber(fields[j + 1])
-            -- The budget counts connections; a user with more than the budget left waits, unless it is the first.
-            if count > budget and j > 1 then break end
-            removed = removed + count
-            budget = budget - count
-            processed = processed + count
-            redis.call('HDEL', key, user)
-            if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then offline(user, at, 'e') end
+            -- The budget counts connections: a user with more than is left loses what is left, and the rest next time.
+            local take = math.min(count, budget)
+            removed = removed + take
+            budget = budget - take
+            processed = processed + take
+            if take < count then
+              redis.call('HINCRBY', key, user, -take)
+            else
+              redis.call('HDEL', key, user)
+              if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then offline(user, at, 'e') end
+            end
           end
           if redis.call('EXISTS', key) == 0 then
             redis.call('ZREM', KEYS[8], id)
