@@ -38,7 +38,8 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { # a port p with p and p+10000 free (Redis Cluster uses p+10000 for its bus)
   local p
   while :; do
-    p=$(( 20000 + RANDOM % 25000 ))
+    # Below Linux's ephemeral range (32768-60999), so an outgoing connection's port never takes it.
+    p=$(( 20000 + RANDOM % 2700 ))
     port_free "$p" && port_free $((p + 10000)) && { echo "$p"; return; }
   done
 }
@@ -51,21 +52,31 @@ start_redis() { # port dir [extra args...]
   mkdir -p "$dir"
   redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' --appendonly no --protected-mode yes \
     --daemonize no --logfile "$dir/redis.log" "$@" &
-  pids+=($!)
-  wait_redis "$port"
+  local pid=$!
+  if wait_redis "$port"; then pids+=($pid); return 0; fi
+  kill "$pid" 2>/dev/null; return 1
+}
+started_port=""
+start_redis_on_free_port() { # dir [extra args...]; sets started_port; a port taken meanwhile is retried with another
+  local dir=$1; shift
+  for _ in 1 2 3 4 5; do
+    local p; p=$(free_port)
+    if start_redis "$p" "$dir" "$@"; then started_port=$p; return 0; fi
+    rm -rf "$dir"
+  done
+  return 1
 }
 
-redis_port=$(free_port)
-start_redis "$redis_port" "$work/redis" || { log "redis-server did not start"; exit 1; }
+start_redis_on_free_port "$work/redis" || { log "redis-server did not start"; exit 1; }
+redis_port=$started_port
 export PRESENCE_TEST_REDIS="127.0.0.1:$redis_port"
 log "redis on $PRESENCE_TEST_REDIS"
 
 cluster=()
 for i in 1 2 3; do
-  p=$(free_port)
-  start_redis "$p" "$work/cluster-$i" --cluster-enabled yes --cluster-config-file "$work/cluster-$i/nodes.conf" \
+  start_redis_on_free_port "$work/cluster-$i" --cluster-enabled yes --cluster-config-file "$work/cluster-$i/nodes.conf" \
     --cluster-node-timeout 2000 || { log "cluster node $i did not start"; exit 1; }
-  cluster+=("127.0.0.1:$p")
+  cluster+=("127.0.0.1:$started_port")
 done
 redis-cli --cluster create "${cluster[@]}" --cluster-replicas 0 --cluster-yes >"$work/cluster-create.log" 2>&1
 for _ in $(seq 1 100); do
