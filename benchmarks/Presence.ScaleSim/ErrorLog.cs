@@ -27,9 +27,16 @@ internal sealed class ErrorLog
     /// <param name="what">What failed, with the node.</param>
     public void Error(string what)
     {
-        if (Interlocked.Increment(ref _errorCount) <= Kept)
+        var count = Interlocked.Increment(ref _errorCount);
+        if (count <= Kept)
         {
             _errors.Enqueue(what);
+        }
+
+        if (count <= 3)
+        {
+            // The first ones at once: a run that goes wrong says why while it runs.
+            Console.Error.WriteLine("[scalesim] error: " + what);
         }
     }
 

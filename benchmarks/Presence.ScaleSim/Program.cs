@@ -1,6 +1,7 @@
 // The Presence scale simulator: N presence nodes in one process against one Redis (or Redis Cluster,
 // or the in-memory store), M connections heartbeating open-loop, an optional node crash. Bounded in
 // time, 127.0.0.1 only, stops by itself. See benchmarks/README.md, "Scale simulator".
+using System.Runtime.InteropServices;
 using Presence.ScaleSim;
 
 SimOptions options;
@@ -23,6 +24,18 @@ catch (ArgumentException exception)
 
 var bound = options.Bound;
 using var overrun = new CancellationTokenSource(bound);
+
+// Ctrl+C or SIGTERM cancels the run, so its private Redis is still stopped and its keys removed.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    overrun.Cancel();
+});
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    overrun.Cancel();
+};
 var run = new SimRun(options, "Presence.ScaleSim " + string.Join(' ', args), Console.Out);
 var running = run.RunAsync(overrun.Token);
 if (await Task.WhenAny(running, Task.Delay(bound + TimeSpan.FromSeconds(60))) != running)

@@ -24,7 +24,7 @@ internal sealed class SimOptions
           --crash                  after the steady phase, crash node 0 (no goodbye) and measure how
                                    its users are announced offline by the survivors
           --max-in-flight N        heartbeats in flight per node, default 16384
-          --connect-concurrency N  connects in flight per node during the ramp, default 2048
+          --connect-concurrency N  connects in flight per node during the ramp, default 512
           --ramp-timeout 300s      the most the ramp may take
           --report PATH            also write a markdown report there
         Exit code: 0 clean; 1 false expiries, errors, or a crashed node's user announced twice or
@@ -65,7 +65,7 @@ internal sealed class SimOptions
     public int MaxInFlight { get; private set; } = 16_384;
 
     /// <summary>Gets the most connects in flight per node during the ramp.</summary>
-    public int ConnectConcurrency { get; private set; } = 2048;
+    public int ConnectConcurrency { get; private set; } = 512;
 
     /// <summary>Gets the most the ramp may take.</summary>
     public TimeSpan RampTimeout { get; private set; } = TimeSpan.FromSeconds(300);
