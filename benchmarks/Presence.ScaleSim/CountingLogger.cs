@@ -37,7 +37,7 @@ internal sealed class CountingLogger(int node, string category, SimState run) : 
         var text = $"node {node} {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " (" + exception.GetType().Name + ": " + exception.Message + ")")}";
         if (logLevel >= LogLevel.Error)
         {
-            run.Errors.Error(text);
+            run.Errors.LoggedError(text);
         }
         else
         {

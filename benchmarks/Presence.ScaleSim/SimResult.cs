@@ -65,7 +65,7 @@ internal sealed class SimResult
 
     /// <summary>Gets a value indicating whether the run is clean: no false expiries, no errors, every crashed user announced exactly once.</summary>
     public bool Passed =>
-        FalseOfflines == 0 && State.Errors.Errors == 0 && Connected == Options.Connections
+        FalseOfflines == 0 && State.Errors.FailedCalls == 0 && State.Errors.LoggedErrors == 0 && Connected == Options.Connections
         && (Crash is null || (Crash.Duplicates == 0 && Crash.Misses == 0 && Crash.OnlineAgain == 0));
 
     /// <summary>The verdict line.</summary>
@@ -83,9 +83,9 @@ internal sealed class SimResult
             reasons.Add(Invariant($"{FalseOfflines} false expiries ({State.Events.FalseUsers} live users announced offline)"));
         }
 
-        if (State.Errors.Errors > 0)
+        if (State.Errors.FailedCalls > 0 || State.Errors.LoggedErrors > 0)
         {
-            reasons.Add(Invariant($"{State.Errors.Errors} errors"));
+            reasons.Add(Invariant($"errors: {State.Errors.FailedCalls} failed calls, {State.Errors.LoggedErrors} error log entries"));
         }
 
         if (Connected != Options.Connections)
@@ -165,7 +165,7 @@ internal sealed class SimResult
         Row(text, "node process CPU per heartbeat (steady)", Invariant($"{SteadyProcessCpuShare * SteadySeconds / Math.Max(steady.Heartbeats, 1) * 1e6:0.00} µs"));
         Row(text, "node process CPU per connect (ramp)", Invariant($"{RampProcessCpuSeconds / Math.Max(Connected, 1) * 1e6:0.0} µs"));
         Row(text, "node process working set / managed heap after the ramp", Invariant($"{WorkingSetAfterRamp / 1048576.0:N0} MiB / {ManagedHeapAfterRamp / 1048576.0:N0} MiB"));
-        Row(text, "errors / warnings logged", Invariant($"{State.Errors.Errors:N0} / {State.Errors.Warnings:N0}"));
+        Row(text, "errors: failed calls / error log entries / warnings logged", Invariant($"{State.Errors.FailedCalls:N0} / {State.Errors.LoggedErrors:N0} / {State.Errors.Warnings:N0}"));
         if (Crash is { } crash)
         {
             Row(text, "crash: connections of the crashed node", Invariant($"{crash.Expected:N0}"));
