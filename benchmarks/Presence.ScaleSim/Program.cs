@@ -51,7 +51,7 @@ try
 }
 catch (OperationCanceledException)
 {
-    Console.Error.WriteLine($"The scale simulator overran its bound of {bound.TotalSeconds:0} s and was cancelled.");
+    Console.Error.WriteLine($"The scale simulator was cancelled (SIGTERM, Ctrl+C, or its bound of {bound.TotalSeconds:0} s passed).");
     return 3;
 }
 
