@@ -170,5 +170,16 @@ else
   log "load test smoke run failed: see $work/Presence.LoadTest.log"; tail -30 "$work/Presence.LoadTest.log" >&2; failed=$((failed + 1))
 fi
 
+# --- 6. Scale simulator smoke run: 3,000 connections, node 0 crashed, on Redis and Redis Cluster --
+# Exit code 1 on a false expiry, an error, or a crashed node's user announced twice or never.
+log "scale simulator smoke run: 3000 connections, Redis and Redis Cluster"
+sim=(dotnet run --project benchmarks/Presence.ScaleSim -c Release --no-build -- --connections 3000 --duration 10s --heartbeat 2s --ttl 4s --crash)
+if "${sim[@]}" --redis "$PRESENCE_TEST_REDIS" >"$work/Presence.ScaleSim.log" 2>&1 \
+   && "${sim[@]}" --cluster --redis "$PRESENCE_TEST_REDIS_CLUSTER" >>"$work/Presence.ScaleSim.log" 2>&1; then
+  passed=$((passed + 1))
+else
+  log "scale simulator smoke run failed: see $work/Presence.ScaleSim.log"; tail -30 "$work/Presence.ScaleSim.log" >&2; failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
