@@ -84,4 +84,33 @@ public sealed class RestartFromSnapshotTests : IAsyncLifetime
         Assert.Equal(PresenceChange.WentOffline, gone.Change);
         Assert.True(gone.Version > arrived.Version, $"{gone.Version} > {arrived.Version}");
     }
+
+    [Fact]
+    public async Task RestartFromASnapshotWhoseLeasesEndedSince_ReportsNoLiveUserOffline_WhicheverNodeRestoresFirst()
+    {
+        Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("alice", "a1")).Change);
+        Assert.Equal(PresenceChange.CameOnline, (await B.AddConnectionAsync("bob", "b1")).Change);
+        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+
+        // Both nodes stay alive and renew for longer than a lease: the snapshot's leases have ended by the restart.
+        for (var i = 0; i < 8; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(10));
+            await A.CheckForDataLossAsync();
+            await B.CheckForDataLossAsync();
+        }
+
+        await _nodes.Server.StopAsync();
+        await _nodes.Server.StartAgainAsync();
+        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
+        await TestRedis.WaitUntilReachableAsync(_nodes.RedisB);
+
+        // A notices first and sweeps before B has restored: B's lease, from the snapshot, must not read as a crash.
+        await A.CheckForDataLossAsync();
+        Assert.Empty((await A.SweepExpiredAsync(1000)).Users);
+        await B.CheckForDataLossAsync();
+        Assert.Empty((await A.SweepExpiredAsync(1000)).Users);
+        Assert.Empty((await B.SweepExpiredAsync(1000)).Users);
+        Assert.Equal(["alice", "bob"], (await A.GetOnlineAsync(["alice", "bob"])).Order());
+    }
 }

@@ -47,21 +47,26 @@ internal static class RedisScripts
         -- (FLUSHALL, restart empty) or another server's run id (a restart, which loads a snapshot or an
         -- AOF that may be behind; a failover to a replica that may lag) starts a new one, so every node
         -- puts its connections back and re-states its grace periods.
-        local function epoch(key)
+        -- A new epoch also gives every lease the data holds a full TTL from now: a snapshot's leases may
+        -- have ended meanwhile, but their nodes are alive until they fail to renew after this point.
+        local function epoch(key, ms, ttl)
           local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
           local e = redis.call('GET', key)
           if not e or string.sub(e, -#run - 1) ~= ':' .. run then
             local t = redis.call('TIME')
             e = t[1] .. '.' .. t[2] .. ':' .. run
             redis.call('SET', key, e)
+            local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ms + ttl, id) end
+            return e, true
           end
-          return e
+          return e, false
         end
         -- The node's lease: 1 renewed (or created, when may_create), -1 lost (the lease ended and was
         -- swept: its users were reported offline), -2 the shard lost its data since the epoch the node
         -- knows (the node restores it first). Also returns the epoch.
         local function lease(node, ms, ttl, known, may_create)
-          local e = epoch(KEYS[3])
+          local e = epoch(KEYS[3], ms, ttl)
           if known ~= '' and known ~= e then return -2, e end
           if may_create ~= '1' and not redis.call('ZSCORE', KEYS[1], node) then return -1, e end
           redis.call('ZADD', KEYS[1], 'GT', ms + ttl, node)
@@ -157,7 +162,7 @@ internal static class RedisScripts
     /// <summary>
     /// Sweeps one shard. KEYS[10]: the node's hash. ARGV: node id, clock, ttlMs, graceMs,
     /// lastSeenRetentionMs, limit (0 only probes), the epoch the node knows, lease mode ('c' renew or
-    /// create, 'r' renew, 'n' the node holds nothing here: leave its lease alone), then pairs userId,
+    /// create, 'r' renew, 'n' the node expires nothing here: leave its lease and the epoch alone), then pairs userId,
     /// how many ms ago the lease ended, one per connection of this node that expired.
     /// In order: this node's expired connections; nodes whose lease ended are moved to <c>dead</c> and
     /// their hashes swept (HRANDFIELD ... up to the budget: the cost is O(swept)); ended grace periods,
@@ -171,13 +176,12 @@ internal static class RedisScripts
         local node = ARGV[1]
         local ms, us = now(ARGV[2])
         local limit = tonumber(ARGV[6])
-        local l, e = 1, nil
-        if ARGV[8] == 'n' then
-          e = epoch(KEYS[3])
-        else
+        -- Without expiries of its own the node only probes: no lease or epoch work (its renewal does both).
+        local l, e = 1, ''
+        if ARGV[8] ~= 'n' then
           l, e = lease(node, ms, tonumber(ARGV[3]), ARGV[7], ARGV[8] == 'c' and '1' or '0')
+          if e == ARGV[7] then e = '' end
         end
-        if e == ARGV[7] then e = '' end
         local out = {0, 0, 0, l, e}
         if l == -2 then return out end
         local function offline(user, at, reason)
@@ -194,6 +198,18 @@ internal static class RedisScripts
         end
         -- Nodes whose lease ended stop counting as holders, then are swept below.
         local ended = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'WITHSCORES')
+        -- Before ending anything, make sure the data is the epoch the node knows: data restored from a
+        -- snapshot holds leases and grace periods that ended while the nodes were alive.
+        if ARGV[8] == 'n' and (#ended > 0 or redis.call('EXISTS', KEYS[8]) == 1
+            or #redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ms - tonumber(ARGV[4]), 'LIMIT', 0, 1) > 0) then
+          local current, created = epoch(KEYS[3], ms, tonumber(ARGV[3]))
+          if created or (ARGV[7] ~= '' and current ~= ARGV[7]) then
+            out[4] = -2; out[5] = current
+            return out
+          end
+          if current ~= ARGV[7] then out[5] = current end
+          ended = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'WITHSCORES')
+        end
         for i = 1, #ended, 2 do
           if ended[i] ~= node or l ~= 1 then
             redis.call('ZADD', KEYS[8], ended[i + 1], ended[i])
@@ -229,6 +245,7 @@ internal static class RedisScripts
           if budget <= 0 then out[1] = 1; break end
           local id, at = dead[i], dead[i + 1]
           local key = NP .. id
+          local before = removed
           local fields = redis.call('HRANDFIELD', key, budget, 'WITHVALUES')
           for j = 1, #fields, 2 do
             if budget <= 0 then break end
@@ -249,6 +266,7 @@ internal static class RedisScripts
             redis.call('ZREM', KEYS[8], id)
             redis.call('HDEL', KEYS[9], id)
           else
+            redis.call('HINCRBY', KEYS[9], id, -(removed - before))
             out[1] = 1
           end
         end
@@ -293,7 +311,7 @@ internal static class RedisScripts
     /// </summary>
     public const string Restore = Prelude + """
         local ms, us = now(ARGV[2])
-        local e = epoch(KEYS[3])
+        local e = epoch(KEYS[3], ms, tonumber(ARGV[3]))
         local node = ARGV[1]
         redis.call('ZREM', KEYS[8], node)
         redis.call('ZADD', KEYS[1], ms + tonumber(ARGV[3]), node)

@@ -161,7 +161,7 @@ internal sealed class ShardSweeper
                 args[4] = _settings.LastSeenRetentionMilliseconds;
                 args[5] = count + perShard + (i < extra ? 1 : 0);
                 args[6] = _node.KnownEpoch(shard);
-                args[7] = lease.Created ? "r" : "n";
+                args[7] = count > 0 ? "r" : "n";
                 for (var j = 0; j < count; j++)
                 {
                     args[8 + (2 * j)] = mine![j].Entry.User;
