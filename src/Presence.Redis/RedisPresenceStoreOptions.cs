@@ -33,16 +33,20 @@ public sealed class RedisPresenceStoreOptions
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 
     /// <summary>
-    /// How many shards users are spread over. Each shard is one hash slot with its own expiry index,
-    /// so there is no global hot key; in a Redis Cluster the shards spread over the masters. Every
-    /// node of one app must use the same value.
+    /// How many shards users are spread over. Each shard is one hash slot holding its users, the
+    /// leases of the nodes and each node's connection counts, so there is no global hot key; in a
+    /// Redis Cluster the shards spread over the masters. Each node renews one lease per shard it has held
+    /// connections in (one script call per shard every <c>min(ConnectionTtl / 3, HeartbeatInterval / 2)</c>)
+    /// and each sweep calls every shard, so more shards cost more calls. Every node of one app must
+    /// use the same value.
     /// </summary>
     /// <value>The default value is 16.</value>
     public int ExpiryShards { get; set; } = 16;
 
     /// <summary>
-    /// The most heartbeats sent to one shard in one script call. Heartbeats queue while the previous
-    /// flush is in flight and go out together, one script call per shard.
+    /// Not used: heartbeats send nothing to Redis (each node keeps its connections' leases in memory
+    /// and renews one lease of its own per shard), so there is nothing to batch. The value is still
+    /// validated (1 to 10,000) and otherwise ignored.
     /// </summary>
     /// <value>The default value is 1000.</value>
     public int HeartbeatBatchSize { get; set; } = 1000;
