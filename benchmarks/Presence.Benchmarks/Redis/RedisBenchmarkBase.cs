@@ -23,7 +23,8 @@ public abstract class RedisBenchmarkBase
 
     internal JsonHashPresenceStore JsonHash { get; private set; } = null!;
 
-    private string OursPrefix => "bench-ours-" + _runId;
+    /// <summary>The key prefix of our store; another node of it uses the same one.</summary>
+    internal string OursPrefix => "bench-ours-" + _runId;
 
     private string NaivePrefix => "bench-naive-" + _runId;
 

@@ -5,8 +5,9 @@ namespace Presence.Benchmarks.Redis;
 
 /// <summary>
 /// Sweeps of our Redis store at 100,000 connections (100,000 one-tab users), in the tracker's batches
-/// of <see cref="PresenceOptions.SweepBatchSize"/>: reaping all of them once they expired (target:
-/// at most 1 s), and a sweep that finds nothing expired while all of them are online (it should cost
+/// of <see cref="PresenceOptions.SweepBatchSize"/>: reaping all of them once the node that held them
+/// crashed and its lease ended (target: at most 1 s; the connections' leases live in their node's
+/// memory, so a dead node's connections are the ones another node's sweep reaps), and a sweep that finds nothing expired while all of them are online (it should cost
 /// the same at 100 or 100,000 online: O(expired), not O(online)). The store's test-only server clock
 /// moves time past the lease instead of waiting. Set-up also prints Redis memory per tracked connection.
 /// The baselines have nothing to compare: they never expire anyone.
@@ -41,11 +42,15 @@ public class RedisSweepBenchmarks : RedisBenchmarkBase
     [IterationSetup(Target = nameof(SweepExpired))]
     public void FillAndExpire()
     {
-        Fill();
+        // The crashed node: it registers everyone, then stops without a goodbye; its lease ends one TTL later.
+        var crashed = new RedisBenchmarkPresence(Connection, OursPrefix);
+        crashed.Redis.ServerClockOverride = () => Volatile.Read(ref _clock);
+        RunConcurrentlyAsync(Connections, 256, i => crashed.Store.AddConnectionAsync(_userIds[i], _connectionIds[i]).AsTask()).GetAwaiter().GetResult();
+        crashed.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Volatile.Write(ref _clock, _clock + _pastTtlMilliseconds);
     }
 
-    [Benchmark(Description = "Ours: sweep 100k expired")]
+    [Benchmark(Description = "Ours: sweep a crashed node's 100k connections")]
     public async Task<int> SweepExpired()
     {
         var removed = 0;
