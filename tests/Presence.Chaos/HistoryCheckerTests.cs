@@ -9,16 +9,74 @@ namespace Presence.Chaos;
 public sealed class HistoryCheckerTests
 {
     private const long V = 1_796_000_000_000_000;
+    private static readonly double Grace = ChaosOptions.OfflineGracePeriod.TotalSeconds;
 
     [Fact]
     public void A_clean_history_has_no_violations()
     {
         var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
         Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
-        Offline(bob, "alice", V + 3, decidedAt: 20.01);
+        Offline(bob, "alice", V + 3, decidedAt: 20 + Grace + 0.01);
         bob.LastPingAckAt = 29;
 
         Assert.Empty(Check([alice, bob], checkAt: 30).Violations);
+    }
+
+    [Fact]
+    public void An_offline_that_ignores_the_grace_period_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
+        Offline(bob, "alice", V + 3, decidedAt: 20.01);
+
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no false offline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_subscriber_hears_the_users_it_subscribed_to_and_its_view_of_them_is_judged()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Subscribe(bob, 3, ["carol"], 3.1, ("carol", V + 1));
+        Offline(bob, "carol", V + 3, decidedAt: 20 + Grace + 0.01);
+
+        Assert.Empty(Check([carol, bob], checkAt: 30).Violations);
+    }
+
+    [Fact]
+    public void A_subscriber_that_misses_the_offline_of_a_subscribed_user_is_caught()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1, closedAt: 5), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Subscribe(bob, 3, ["carol"], 3.1, ("carol", V + 1));
+
+        var defects = Check([carol, bob], checkAt: 30).Defects;
+        Assert.Contains(defects, v => v.Property.StartsWith("no ghost", StringComparison.Ordinal));
+        Assert.Contains(defects, v => v.Property == "convergence after quiescence");
+    }
+
+    [Fact]
+    public void An_event_about_a_user_after_unsubscribing_is_caught()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Subscribe(bob, 3, ["carol"], 3.1, ("carol", V + 1));
+        bob.Record(new ReceivedEvent { Kind = EventKind.Unsubscribed, UserId = string.Empty, ArrivedAt = 10, Scope = ["carol"] });
+        Offline(bob, "carol", V + 3, decidedAt: 20 + Grace + 0.01);
+
+        Assert.Contains(Check([carol, bob], checkAt: 30).Defects, v => v.Property == "entitlement");
+    }
+
+    [Fact]
+    public void The_same_event_twice_to_a_connection_both_in_the_audience_and_subscribed_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
+        Subscribe(bob, 3, ["alice"], 3.1, ("alice", V + 1));
+        Offline(bob, "alice", V + 3, decidedAt: 20 + Grace + 0.01);
+        Offline(bob, "alice", V + 3, decidedAt: 20 + Grace + 0.01);
+
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property == "at most once per connection");
     }
 
     [Fact]
@@ -115,6 +173,20 @@ public sealed class HistoryCheckerTests
         Users = [.. users.Select(static u => u.UserId)],
         Versions = users.ToDictionary(static u => u.UserId, static u => u.Version),
     });
+
+    private static void Subscribe(SessionHistory watcher, double sentAt, string[] userIds, double repliedAt, params (string UserId, long Version)[] online)
+    {
+        watcher.Record(new ReceivedEvent { Kind = EventKind.SubscribeSent, UserId = string.Empty, ArrivedAt = sentAt, Scope = userIds });
+        watcher.Record(new ReceivedEvent
+        {
+            Kind = EventKind.SubscribeReply,
+            UserId = string.Empty,
+            ArrivedAt = repliedAt,
+            Scope = userIds,
+            Users = [.. online.Select(static u => u.UserId)],
+            Versions = online.ToDictionary(static u => u.UserId, static u => u.Version),
+        });
+    }
 
     private static void Online(SessionHistory watcher, string userId, long version, double decidedAt) => watcher.Record(new ReceivedEvent
     {
