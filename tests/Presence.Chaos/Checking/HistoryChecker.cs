@@ -47,6 +47,7 @@ internal sealed class HistoryChecker
     public const string OpenDefectPrefix = "OPEN DEFECT";
 
     private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
+    private const string SnapshotSweepDefect = OpenDefectPrefix + " D5 (reliability.md): after a restart from an RDB snapshot, a sweep runs on the snapshot's data before any node's restore (the Sweep script does not check the shard epoch): it expires a lease renewed after the snapshot, or ends a grace period that a reconnect after the snapshot had cancelled, and announces the offline; the restore or the next heartbeat then brings the user back silently";
     private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
     private const string LateHeartbeatDefect = OpenDefectPrefix + " D4 (reliability.md): a closed connection comes back online shortly (within ConnectionTtl + SweepInterval + 1 s) after its user's offline was announced";
     private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
@@ -395,12 +396,21 @@ internal sealed class HistoryChecker
 
         if (expectOnline && _dataLoss.Any(f => f.Start <= t && since.At <= f.End + Recovery))
         {
-            return FalseOfflineBeforeRestoreDefect;
+            return _dataLoss.Any(f => f.Kind == FaultKind.RedisRestartFromSnapshot && f.Start <= t && since.At >= f.Start && since.At <= f.End + Recovery)
+                ? SnapshotSweepDefect
+                : FalseOfflineBeforeRestoreDefect;
         }
 
         var from = expectOnline ? since.At : LastDeathBefore(userId, t) - ChaosOptions.ConnectionTtl.TotalSeconds - Delivery;
         return _run.Faults.Any(f => IsStall(f) && f.Start <= t && f.End + Recovery >= from) ? StallDefect : null;
     }
+
+    /// <summary>
+    /// An offline decided (by the store's clock, which the version carries: never below the decision time in
+    /// microseconds) between a snapshot and the end of the recovery after the restart from it.
+    /// </summary>
+    private bool IsSnapshotSweep(ReceivedEvent e) => e.Kind == EventKind.Offline
+        && _run.Faults.Any(f => f.Kind == FaultKind.RedisRestartFromSnapshot && RunClock.FromVersion(e.Version) >= f.Start && RunClock.FromVersion(e.Version) <= f.End + Recovery);
 
     private static bool IsStall(FaultWindow fault) => fault.Kind is FaultKind.RedisClientPause or FaultKind.RedisLatency or FaultKind.NodePause;
 
@@ -456,7 +466,12 @@ internal sealed class HistoryChecker
 
             var between = _run.Faults.Where(f => f.Start <= current.DecidedAt + Delivery && f.End + Recovery >= previous.DecidedAt - Delivery).ToList();
             string? limit = null;
-            if (between.Any(static f => f.LosesData))
+            if (current.Kind != EventKind.Online && (IsSnapshotSweep(previous) || IsSnapshotSweep(current)))
+            {
+                // An offline decided by a sweep on a snapshot's data, then a status or a second offline (open defect D5).
+                limit = SnapshotSweepDefect;
+            }
+            else if (between.Any(static f => f.LosesData))
             {
                 // Online after online: the user left during the outage, or a connect came before a restore (documented).
                 // Offline after offline, or a status while offline: a false offline before another node's restore (open defect).
