@@ -152,6 +152,34 @@ public sealed class HistoryCheckerTests
         Assert.Contains(report.OpenDefects, v => v.KnownLimit!.Contains(" D4 ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_offline_swept_from_a_snapshot_before_the_restore_is_the_open_defect_D5_and_a_defect_without_the_snapshot()
+    {
+        static (SessionHistory Alice, SessionHistory Bob) Histories()
+        {
+            var (alice, bob) = (Session(1, "alice", "red", 1), Session(2, "bob", "red", 0.5));
+            alice.LastPingAckAt = 29;
+            bob.LastPingAckAt = 29;
+            Bulk(bob, 1.1, ("alice", V + 1), ("bob", V));
+            // Decided by a sweep at 14.5 s (the version carries the store's clock), just after the restart from the snapshot.
+            Offline(bob, "alice", VersionAt(14.5), decidedAt: 14.5, reason: "expired");
+            bob.Record(new ReceivedEvent { Kind = EventKind.Status, UserId = "alice", Version = VersionAt(16), Status = "busy", DecidedAt = 16, ArrivedAt = 16.01 });
+            return (alice, bob);
+        }
+
+        var (alice, bob) = Histories();
+        var snapshot = new FaultWindow(FaultKind.RedisRestartFromSnapshot, "redis", 10, 14);
+        var report = Check([alice, bob], checkAt: 30, snapshot);
+        Assert.Empty(report.Defects);
+        Assert.Contains(report.OpenDefects, v => v.Property == "alternation in version order" && v.KnownLimit!.Contains(" D5 ", StringComparison.Ordinal));
+        Assert.Contains(report.OpenDefects, v => v.Property == "convergence after quiescence" && v.KnownLimit!.Contains(" D5 ", StringComparison.Ordinal));
+
+        (alice, bob) = Histories();
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property == "alternation in version order");
+    }
+
+    private static long VersionAt(double runSeconds) => (long)((RunClock.StartUtc.ToUnixTimeMilliseconds() / 1000.0 + runSeconds) * 1_000_000);
+
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()
     {
         Id = id,
@@ -198,14 +226,14 @@ public sealed class HistoryCheckerTests
         Kind = EventKind.Offline, UserId = userId, Version = version, Reason = reason, DecidedAt = decidedAt, ArrivedAt = decidedAt + 0.01,
     });
 
-    private static CheckReport Check(SessionHistory[] sessions, double checkAt)
+    private static CheckReport Check(SessionHistory[] sessions, double checkAt, params FaultWindow[] faults)
     {
         var teams = sessions.GroupBy(static s => s.UserId).ToDictionary(static g => g.Key, static g => g.First().Team, StringComparer.Ordinal);
         var run = new ChaosRun
         {
             Options = new ChaosOptions { Seed = 1, Duration = TimeSpan.FromSeconds(20), Users = teams.Count, Teams = 1 },
             Sessions = sessions,
-            Faults = [],
+            Faults = faults,
             StoreSamples = [],
             TeamOf = teams,
             QuiescenceStart = checkAt - 12,
