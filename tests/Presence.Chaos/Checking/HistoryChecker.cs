@@ -439,7 +439,7 @@ internal sealed class HistoryChecker
             var limit = Explain(watcher, userId, _run.CheckAt, since[userId], expectOnline: truth);
             Add("convergence after quiescence", limit,
                 $"after quiescence session #{watcher.Id} ({watcher.Team}, node {watcher.Node}) shows {userId} {(online.Contains(userId) ? "online" : "offline")} (v{known.GetValueOrDefault(userId)}, from {since[userId].Source} at {since[userId].At:0.000}); the truth is {(truth ? "online" : "offline")}",
-                watcher, userId, _run.CheckAt);
+                watcher, userId, since[userId].At);
         }
     }
 
@@ -562,7 +562,10 @@ internal sealed class HistoryChecker
             }
         }
 
-        foreach (var s in _sessionsOf.GetValueOrDefault(userId, []).Where(s => s.OpenedAt < at + 5 && (!s.IsClosed || s.ClosedAt > at - 20)))
+        // The user's connections around the moment, and in any case the last three opened before it (a cause may be older).
+        var sessions = _sessionsOf.GetValueOrDefault(userId, []);
+        var lastBefore = sessions.Where(s => s.OpenedAt < at).TakeLast(3).ToHashSet();
+        foreach (var s in sessions.Where(s => lastBefore.Contains(s) || (s.OpenedAt < at + 5 && (!s.IsClosed || s.ClosedAt > at - 20))))
         {
             excerpt.AppendLine($"  truth: {s}");
         }
