@@ -178,6 +178,31 @@ public sealed class HistoryCheckerTests
         Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property == "alternation in version order");
     }
 
+    [Fact]
+    public void A_closing_ping_that_registers_a_connection_lost_in_a_data_loss_is_the_open_defect_D2_and_a_defect_without_it()
+    {
+        static (SessionHistory Alice, SessionHistory Bob) Histories()
+        {
+            var alice = Session(1, "alice", "red", 1, closedAt: 12);
+            alice.CloseCause = "closed with a ping in flight";
+            var bob = Session(2, "bob", "red", 0.5);
+            bob.LastPingAckAt = 29;
+            Bulk(bob, 1.1, ("alice", V + 1), ("bob", V));
+            // The store lost alice's connection at 8 s (not announced, as documented); her closing ping registers it again.
+            Online(bob, "alice", V + 2, decidedAt: 12.6);
+            Offline(bob, "alice", V + 3, decidedAt: 12.7);
+            return (alice, bob);
+        }
+
+        var (alice, bob) = Histories();
+        var report = Check([alice, bob], checkAt: 30, new FaultWindow(FaultKind.RedisFlushAll, "redis", 8, 8.05));
+        Assert.DoesNotContain(report.Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+        Assert.Contains(report.OpenDefects, v => v.KnownLimit!.Contains(" D2 ", StringComparison.Ordinal));
+
+        (alice, bob) = Histories();
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+    }
+
     private static long VersionAt(double runSeconds) => (long)((RunClock.StartUtc.ToUnixTimeMilliseconds() / 1000.0 + runSeconds) * 1_000_000);
 
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()

@@ -48,7 +48,7 @@ internal sealed class HistoryChecker
 
     private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
     private const string SnapshotSweepDefect = OpenDefectPrefix + " D5 (reliability.md): after a restart from an RDB snapshot, a sweep runs on the snapshot's data before any node's restore (the Sweep script does not check the shard epoch): it expires a lease renewed after the snapshot, or ends a grace period that a reconnect after the snapshot had cancelled, and announces the offline; the restore or the next heartbeat then brings the user back silently";
-    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
+    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out (or that a data loss had removed), registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
     private const string LateHeartbeatDefect = OpenDefectPrefix + " D4 (reliability.md): a closed connection comes back online shortly (within ConnectionTtl + SweepInterval + 1 s) after its user's offline was announced";
     private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
 
@@ -504,8 +504,11 @@ internal sealed class HistoryChecker
                 // before (or through a Redis stall): that ping registered the closed connection again. A heartbeat landing
                 // after its own connection's disconnect (issue 13 defect 1) follows an offline(disconnected) instead.
                 var previous = _decidedByUser[e.UserId].LastOrDefault(o => o.Version < e.Version && o.Kind != EventKind.Status);
-                var stalledClose = previous is { Kind: EventKind.Offline, Reason: "expired" }
-                    && _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
+                // The store had dropped the connection before its close: an announced expiry, or a data loss after the
+                // user's last announced transition (the store forgets the connection silently, as documented).
+                var stalledClose = _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
+                        && (previous is { Kind: EventKind.Offline, Reason: "expired" }
+                            || _dataLoss.Any(f => f.Start <= s.ClosedAt && f.Start >= (previous?.DecidedAt ?? double.NegativeInfinity)))
                         && (e.DecidedAt <= s.ClosedAt + 2
                             || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
                 // D4: the same shortly after an announced offline of any kind; anything later is a new defect.
