@@ -11,7 +11,3 @@ internal sealed record BulkOnlinePayload(string[] Users, Dictionary<string, stri
 internal sealed record PresenceReply(bool Success);
 
 internal sealed record SetStatusRequest(string Status);
-
-internal sealed record SubscriptionRequest(string[] UserIds);
-
-internal sealed record SubscribeReply(string[] Online, Dictionary<string, string>? Statuses, Dictionary<string, long> Versions);
