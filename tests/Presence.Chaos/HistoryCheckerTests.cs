@@ -9,16 +9,74 @@ namespace Presence.Chaos;
 public sealed class HistoryCheckerTests
 {
     private const long V = 1_796_000_000_000_000;
+    private static readonly double Grace = ChaosOptions.OfflineGracePeriod.TotalSeconds;
 
     [Fact]
     public void A_clean_history_has_no_violations()
     {
         var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
         Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
-        Offline(bob, "alice", V + 3, decidedAt: 20.01);
+        Offline(bob, "alice", V + 3, decidedAt: 20 + Grace + 0.01);
         bob.LastPingAckAt = 29;
 
         Assert.Empty(Check([alice, bob], checkAt: 30).Violations);
+    }
+
+    [Fact]
+    public void An_offline_that_ignores_the_grace_period_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
+        Offline(bob, "alice", V + 3, decidedAt: 20.01);
+
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no false offline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_subscriber_hears_the_users_it_subscribed_to_and_its_view_of_them_is_judged()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Subscribe(bob, 3, ["carol"], 3.1, ("carol", V + 1));
+        Offline(bob, "carol", V + 3, decidedAt: 20 + Grace + 0.01);
+
+        Assert.Empty(Check([carol, bob], checkAt: 30).Violations);
+    }
+
+    [Fact]
+    public void A_subscriber_that_misses_the_offline_of_a_subscribed_user_is_caught()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1, closedAt: 5), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Subscribe(bob, 3, ["carol"], 3.1, ("carol", V + 1));
+
+        var defects = Check([carol, bob], checkAt: 30).Defects;
+        Assert.Contains(defects, v => v.Property.StartsWith("no ghost", StringComparison.Ordinal));
+        Assert.Contains(defects, v => v.Property == "convergence after quiescence");
+    }
+
+    [Fact]
+    public void An_event_about_a_user_after_unsubscribing_is_caught()
+    {
+        var (carol, bob) = (Session(1, "carol", "blue", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("bob", V + 2));
+        Subscribe(bob, 3, ["carol"], 3.1, ("carol", V + 1));
+        bob.Record(new ReceivedEvent { Kind = EventKind.Unsubscribed, UserId = string.Empty, ArrivedAt = 10, Scope = ["carol"] });
+        Offline(bob, "carol", V + 3, decidedAt: 20 + Grace + 0.01);
+
+        Assert.Contains(Check([carol, bob], checkAt: 30).Defects, v => v.Property == "entitlement");
+    }
+
+    [Fact]
+    public void The_same_event_twice_to_a_connection_both_in_the_audience_and_subscribed_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("alice", V + 1), ("bob", V + 2));
+        Subscribe(bob, 3, ["alice"], 3.1, ("alice", V + 1));
+        Offline(bob, "alice", V + 3, decidedAt: 20 + Grace + 0.01);
+        Offline(bob, "alice", V + 3, decidedAt: 20 + Grace + 0.01);
+
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property == "at most once per connection");
     }
 
     [Fact]
@@ -94,6 +152,59 @@ public sealed class HistoryCheckerTests
         Assert.Contains(report.OpenDefects, v => v.KnownLimit!.Contains(" D4 ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_offline_swept_from_a_snapshot_before_the_restore_is_the_open_defect_D5_and_a_defect_without_the_snapshot()
+    {
+        static (SessionHistory Alice, SessionHistory Bob) Histories()
+        {
+            var (alice, bob) = (Session(1, "alice", "red", 1), Session(2, "bob", "red", 0.5));
+            alice.LastPingAckAt = 29;
+            bob.LastPingAckAt = 29;
+            Bulk(bob, 1.1, ("alice", V + 1), ("bob", V));
+            // Decided by a sweep at 14.5 s (the version carries the store's clock), just after the restart from the snapshot.
+            Offline(bob, "alice", VersionAt(14.5), decidedAt: 14.5, reason: "expired");
+            bob.Record(new ReceivedEvent { Kind = EventKind.Status, UserId = "alice", Version = VersionAt(16), Status = "busy", DecidedAt = 16, ArrivedAt = 16.01 });
+            return (alice, bob);
+        }
+
+        var (alice, bob) = Histories();
+        var snapshot = new FaultWindow(FaultKind.RedisRestartFromSnapshot, "redis", 10, 14);
+        var report = Check([alice, bob], checkAt: 30, snapshot);
+        Assert.Empty(report.Defects);
+        Assert.Contains(report.OpenDefects, v => v.Property == "alternation in version order" && v.KnownLimit!.Contains(" D5 ", StringComparison.Ordinal));
+        Assert.Contains(report.OpenDefects, v => v.Property == "convergence after quiescence" && v.KnownLimit!.Contains(" D5 ", StringComparison.Ordinal));
+
+        (alice, bob) = Histories();
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property == "alternation in version order");
+    }
+
+    [Fact]
+    public void A_closing_ping_that_registers_a_connection_lost_in_a_data_loss_is_the_open_defect_D2_and_a_defect_without_it()
+    {
+        static (SessionHistory Alice, SessionHistory Bob) Histories()
+        {
+            var alice = Session(1, "alice", "red", 1, closedAt: 12);
+            alice.CloseCause = "closed with a ping in flight";
+            var bob = Session(2, "bob", "red", 0.5);
+            bob.LastPingAckAt = 29;
+            Bulk(bob, 1.1, ("alice", V + 1), ("bob", V));
+            // The store lost alice's connection at 8 s (not announced, as documented); her closing ping registers it again.
+            Online(bob, "alice", V + 2, decidedAt: 12.6);
+            Offline(bob, "alice", V + 3, decidedAt: 12.7);
+            return (alice, bob);
+        }
+
+        var (alice, bob) = Histories();
+        var report = Check([alice, bob], checkAt: 30, new FaultWindow(FaultKind.RedisFlushAll, "redis", 8, 8.05));
+        Assert.DoesNotContain(report.Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+        Assert.Contains(report.OpenDefects, v => v.KnownLimit!.Contains(" D2 ", StringComparison.Ordinal));
+
+        (alice, bob) = Histories();
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
+    }
+
+    private static long VersionAt(double runSeconds) => (long)((RunClock.StartUtc.ToUnixTimeMilliseconds() / 1000.0 + runSeconds) * 1_000_000);
+
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()
     {
         Id = id,
@@ -116,6 +227,20 @@ public sealed class HistoryCheckerTests
         Versions = users.ToDictionary(static u => u.UserId, static u => u.Version),
     });
 
+    private static void Subscribe(SessionHistory watcher, double sentAt, string[] userIds, double repliedAt, params (string UserId, long Version)[] online)
+    {
+        watcher.Record(new ReceivedEvent { Kind = EventKind.SubscribeSent, UserId = string.Empty, ArrivedAt = sentAt, Scope = userIds });
+        watcher.Record(new ReceivedEvent
+        {
+            Kind = EventKind.SubscribeReply,
+            UserId = string.Empty,
+            ArrivedAt = repliedAt,
+            Scope = userIds,
+            Users = [.. online.Select(static u => u.UserId)],
+            Versions = online.ToDictionary(static u => u.UserId, static u => u.Version),
+        });
+    }
+
     private static void Online(SessionHistory watcher, string userId, long version, double decidedAt) => watcher.Record(new ReceivedEvent
     {
         Kind = EventKind.Online, UserId = userId, Version = version, DecidedAt = decidedAt, ArrivedAt = decidedAt + 0.01,
@@ -126,14 +251,14 @@ public sealed class HistoryCheckerTests
         Kind = EventKind.Offline, UserId = userId, Version = version, Reason = reason, DecidedAt = decidedAt, ArrivedAt = decidedAt + 0.01,
     });
 
-    private static CheckReport Check(SessionHistory[] sessions, double checkAt)
+    private static CheckReport Check(SessionHistory[] sessions, double checkAt, params FaultWindow[] faults)
     {
         var teams = sessions.GroupBy(static s => s.UserId).ToDictionary(static g => g.Key, static g => g.First().Team, StringComparer.Ordinal);
         var run = new ChaosRun
         {
             Options = new ChaosOptions { Seed = 1, Duration = TimeSpan.FromSeconds(20), Users = teams.Count, Teams = 1 },
             Sessions = sessions,
-            Faults = [],
+            Faults = faults,
             StoreSamples = [],
             TeamOf = teams,
             QuiescenceStart = checkAt - 12,

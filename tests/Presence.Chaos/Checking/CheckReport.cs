@@ -42,6 +42,7 @@ internal sealed class CheckReport(ChaosRun run, int histories, long events, long
         text.AppendLine($"[chaos] connections opened: {sessions.Count}; registered (watcher histories checked): {Histories}; "
             + $"closed with a ping in flight: {sessions.Count(static s => s.CloseCause == "closed with a ping in flight")}; gone silent: {sessions.Count(static s => !double.IsNaN(s.SilentAt))}; "
             + $"lost (node killed or refused): {sessions.Count(static s => s.CloseCause?.StartsWith("lost", StringComparison.Ordinal) == true)}; statuses set: {sessions.Sum(static s => s.StatusesSet)}; "
+            + $"subscribes/unsubscribes: {sessions.Sum(static s => s.Subscribes)}/{sessions.Sum(static s => s.Unsubscribes)}; "
             + $"pings ok/failed: {sessions.Sum(static s => s.PingsOk)}/{sessions.Sum(static s => s.PingsFailed)}");
         text.AppendLine($"[chaos] events checked: {Events} (bulk-online entries {BulkEntries}; dropped by the version rule {Dropped}); distinct transitions {Decided}; store samples {Run.StoreSamples.Count}");
         text.AppendLine($"[chaos] violations: {Violations.Count}: {Defects.Count} new defects, {OpenDefects.Count} of open defects listed in docs/reliability.md, "

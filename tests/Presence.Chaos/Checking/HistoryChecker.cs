@@ -32,6 +32,9 @@ internal sealed class HistoryChecker
     /// <summary>ConnectionTtl + SweepInterval + 1 s: the longest a dead connection may keep its user online.</summary>
     public static readonly double ExpiryBound = ChaosOptions.ConnectionTtl.TotalSeconds + ChaosOptions.SweepInterval.TotalSeconds + 1;
 
+    /// <summary>OfflineGracePeriod + SweepInterval + 1 s: the longest a cleanly closed last connection may keep its user online.</summary>
+    public static readonly double GraceBound = ChaosOptions.OfflineGracePeriod.TotalSeconds + ChaosOptions.SweepInterval.TotalSeconds + 1;
+
     /// <summary>How long after a close an event decided by that connection's last call may still carry the close's moment.</summary>
     private const double CloseSlack = 0.3;
 
@@ -44,7 +47,8 @@ internal sealed class HistoryChecker
     public const string OpenDefectPrefix = "OPEN DEFECT";
 
     private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
-    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out, registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
+    private const string SnapshotSweepDefect = OpenDefectPrefix + " D5 (reliability.md): after a restart from an RDB snapshot, a sweep runs on the snapshot's data before any node's restore (the Sweep script does not check the shard epoch): it expires a lease renewed after the snapshot, or ends a grace period that a reconnect after the snapshot had cancelled, and announces the offline; the restore or the next heartbeat then brings the user back silently";
+    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out (or that a data loss had removed), registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
     private const string LateHeartbeatDefect = OpenDefectPrefix + " D4 (reliability.md): a closed connection comes back online shortly (within ConnectionTtl + SweepInterval + 1 s) after its user's offline was announced";
     private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
 
@@ -62,6 +66,9 @@ internal sealed class HistoryChecker
     private readonly Dictionary<string, List<ReceivedEvent>> _decidedByUser = new(StringComparer.Ordinal);
     private readonly List<Violation> _violations = [];
 
+    // The watcher being checked: when its view of each user started (bulk-online, or the subscribe reply).
+    private readonly Dictionary<string, double> _viewStart = new(StringComparer.Ordinal);
+
     public HistoryChecker(ChaosRun run)
     {
         _run = run;
@@ -72,7 +79,7 @@ internal sealed class HistoryChecker
         {
             var sessions = run.Sessions.Where(s => s.UserId == userId).ToList();
             _sessionsOf[userId] = sessions;
-            _allowedOnline[userId] = Intervals.Of(sessions.Select(s => (s.OpenedAt, Died(s, end) + ExpiryBound + Delivery)));
+            _allowedOnline[userId] = Intervals.Of(sessions.Select(s => (s.OpenedAt, Died(s, end) + (ClosedCleanly(s) ? Math.Max(ExpiryBound, GraceBound) : ExpiryBound) + Delivery)));
             _allowedOnlineOrFault[userId] = _allowedOnline[userId].Union(_faults);
             _mustBeOnline[userId] = Intervals.Of(sessions
                 .Where(static s => !double.IsNaN(s.RegisteredAt))
@@ -87,7 +94,7 @@ internal sealed class HistoryChecker
         long events = 0, bulkEntries = 0, dropped = 0;
         foreach (var watcher in watchers)
         {
-            foreach (var e in watcher.Events.Where(static e => e.Kind != EventKind.BulkOnline))
+            foreach (var e in watcher.Events.Where(static e => e.IsTransitionOrStatus))
             {
                 if (_decided.TryAdd((e.UserId, e.Version), (e, watcher.Id)))
                 {
@@ -128,10 +135,16 @@ internal sealed class HistoryChecker
         return died;
     }
 
-    /// <summary>Until when the session surely holds a lease: until its close, or (silent) its last ping's send time + TTL.</summary>
+    /// <summary>Whether the test closed the session itself (the server sees a disconnect, so an offline grace period applies), not a node kill or a refusal.</summary>
+    private static bool ClosedCleanly(SessionHistory s) => s.CloseCause is "closed" or "closed with a ping in flight";
+
+    /// <summary>
+    /// Until when the session surely keeps its user online: until its close plus the offline grace period
+    /// (a clean close of a connection still pinging), or (silent) its last ping's send time + TTL.
+    /// </summary>
     private static double LeaseSurelyHeld(SessionHistory s, double end)
     {
-        var held = s.IsClosed ? s.ClosedAt : end;
+        var held = s.IsClosed ? s.ClosedAt + (ClosedCleanly(s) ? ChaosOptions.OfflineGracePeriod.TotalSeconds : 0) : end;
         if (!double.IsNaN(s.SilentAt))
         {
             var leaseStart = double.IsNaN(s.LastPingSentAt) ? s.OpenedAt : s.LastPingSentAt;
@@ -145,13 +158,21 @@ internal sealed class HistoryChecker
     {
         var received = watcher.Events;
         var teamUsers = _run.TeamOf.Where(p => p.Value == watcher.Team).Select(static p => p.Key).ToList();
+        var team = teamUsers.ToHashSet(StringComparer.Ordinal);
         var known = new Dictionary<string, long>(StringComparer.Ordinal);
         var online = new HashSet<string>(StringComparer.Ordinal);
         var since = new Dictionary<string, (double At, string Source, bool Stale)>(StringComparer.Ordinal);
         var seen = new HashSet<(string, long)>();
         var byUser = new Dictionary<string, List<ReceivedEvent>>(StringComparer.Ordinal);
-        var viewStarted = false;
-        long bulkEntries = 0, dropped = 0;
+
+        // Whose view is judged, from when: team members from the bulk-online on; subscribed users from the
+        // subscribe reply until the unsubscribe. Entitled: the team, and every user from the moment a
+        // subscribe naming them was sent until Delivery after the unsubscribe's reply.
+        var viewed = new HashSet<string>(StringComparer.Ordinal);
+        _viewStart.Clear();
+        var subscribed = new HashSet<string>(StringComparer.Ordinal);
+        var unsubscribedAt = new Dictionary<string, double>(StringComparer.Ordinal);
+        long bulkEntries = 0, dropped = 0, messages = 0;
         var end = Math.Min(watcher.IsClosed ? watcher.ClosedAt : _run.CheckAt, _run.CheckAt);
 
         foreach (var e in received)
@@ -161,59 +182,51 @@ internal sealed class HistoryChecker
                 break;
             }
 
-            if (e.Kind == EventKind.BulkOnline)
+            switch (e.Kind)
             {
-                bulkEntries += e.Users.Count;
-                foreach (var userId in e.Users.Where(u => !IsEntitled(watcher, u)))
-                {
-                    Add("entitlement", null, $"bulk-online to session #{watcher.Id} ({watcher.Team}) lists {userId} ({TeamOfOrUnknown(userId)})", watcher, userId, e.ArrivedAt);
-                }
-
-                var listed = e.Users.ToHashSet(StringComparer.Ordinal);
-                foreach (var userId in teamUsers)
-                {
-                    var before = known.GetValueOrDefault(userId);
-                    var wasOnline = online.Contains(userId);
-                    var nowOnline = listed.Contains(userId);
-                    var version = e.Versions.GetValueOrDefault(userId);
-                    var stale = nowOnline
-                        ? version < before
-                        : wasOnline && since.TryGetValue(userId, out var s) && !s.Source.StartsWith("bulk", StringComparison.Ordinal) && e.ArrivedAt - s.At < 2;
-                    if (nowOnline)
+                case EventKind.SubscribeSent:
+                    subscribed.UnionWith(e.Scope);
+                    continue;
+                case EventKind.Unsubscribed:
+                    foreach (var userId in e.Scope)
                     {
-                        known[userId] = Math.Max(before, version);
-                    }
-
-                    if (viewStarted)
-                    {
-                        if (wasOnline != nowOnline)
+                        subscribed.Remove(userId);
+                        unsubscribedAt[userId] = e.ArrivedAt;
+                        if (!team.Contains(userId) && viewed.Remove(userId))
                         {
-                            CheckPiece(watcher, userId, wasOnline, since[userId], e.ArrivedAt);
-                            since[userId] = (e.ArrivedAt, stale ? "bulk (stale)" : "bulk", stale);
+                            CheckPiece(watcher, userId, online.Contains(userId), since[userId], e.ArrivedAt);
                         }
                     }
-                    else
+
+                    continue;
+                case EventKind.BulkOnline:
+                    messages++;
+                    bulkEntries += e.Users.Count;
+                    foreach (var userId in e.Users.Where(u => !team.Contains(u)))
                     {
-                        since[userId] = (e.ArrivedAt, stale ? "bulk (stale)" : "bulk", stale);
+                        Add("entitlement", null, $"bulk-online to session #{watcher.Id} ({watcher.Team}) lists {userId} ({TeamOfOrUnknown(userId)})", watcher, userId, e.ArrivedAt);
                     }
 
-                    if (nowOnline)
+                    ApplySnapshot(watcher, e, teamUsers, "bulk", known, online, since, viewed);
+                    continue;
+                case EventKind.SubscribeReply:
+                    messages++;
+                    bulkEntries += e.Users.Count;
+                    foreach (var userId in e.Users.Where(u => !e.Scope.Contains(u)))
                     {
-                        online.Add(userId);
+                        Add("entitlement", null, $"the subscribe reply to session #{watcher.Id} ({watcher.Team}) for [{string.Join(' ', e.Scope)}] lists {userId}, which it did not name", watcher, userId, e.ArrivedAt);
                     }
-                    else
-                    {
-                        online.Remove(userId);
-                    }
-                }
 
-                viewStarted = true;
-                continue;
+                    // Users unsubscribed meanwhile (the reply of an earlier subscribe arriving late cannot happen: calls are awaited one at a time).
+                    ApplySnapshot(watcher, e, [.. e.Scope.Where(u => subscribed.Contains(u) || team.Contains(u))], "subscribe reply", known, online, since, viewed);
+                    continue;
             }
 
-            if (!IsEntitled(watcher, e.UserId))
+            messages++;
+            if (!team.Contains(e.UserId) && !subscribed.Contains(e.UserId)
+                && !(unsubscribedAt.TryGetValue(e.UserId, out var left) && e.ArrivedAt <= left + Delivery))
             {
-                Add("entitlement", null, $"session #{watcher.Id} ({watcher.Team}) received {e}; {e.UserId} is in {TeamOfOrUnknown(e.UserId)}", watcher, e.UserId, e.ArrivedAt);
+                Add("entitlement", null, $"session #{watcher.Id} ({watcher.Team}) received {e}; {e.UserId} is in {TeamOfOrUnknown(e.UserId)} and not subscribed", watcher, e.UserId, e.ArrivedAt);
                 continue;
             }
 
@@ -244,12 +257,12 @@ internal sealed class HistoryChecker
                 _ => online.Contains(e.UserId),
             };
             var was = online.Contains(e.UserId);
-            if (viewStarted && was != becomesOnline)
+            if (viewed.Contains(e.UserId) && was != becomesOnline)
             {
                 CheckPiece(watcher, e.UserId, was, since[e.UserId], e.ArrivedAt);
                 since[e.UserId] = (e.ArrivedAt, $"{e.Kind} v{e.Version}", false);
             }
-            else if (!viewStarted)
+            else if (!viewed.Contains(e.UserId))
             {
                 since[e.UserId] = (e.ArrivedAt, $"{e.Kind} v{e.Version}", false);
             }
@@ -264,17 +277,14 @@ internal sealed class HistoryChecker
             }
         }
 
-        if (viewStarted)
+        foreach (var userId in viewed)
         {
-            foreach (var userId in teamUsers)
-            {
-                CheckPiece(watcher, userId, online.Contains(userId), since[userId], end);
-            }
+            CheckPiece(watcher, userId, online.Contains(userId), since[userId], end);
+        }
 
-            if (!watcher.IsClosed || watcher.ClosedAt > _run.CheckAt)
-            {
-                CheckConvergence(watcher, teamUsers, online, known, since);
-            }
+        if (viewed.Count > 0 && (!watcher.IsClosed || watcher.ClosedAt > _run.CheckAt))
+        {
+            CheckConvergence(watcher, [.. viewed.Order(StringComparer.Ordinal)], online, known, since);
         }
 
         foreach (var (userId, list) in byUser)
@@ -282,8 +292,58 @@ internal sealed class HistoryChecker
             CheckAlternation(watcher, userId, [.. list.OrderBy(static e => e.Version)]);
         }
 
-        return (received.Count(e => e.ArrivedAt <= _run.CheckAt), bulkEntries, dropped);
+        return (messages, bulkEntries, dropped);
     }
+
+    /// <summary>
+    /// A bulk-online (for the team) or a subscribe reply (for the users it named): replaces the view of
+    /// <paramref name="scope"/> without lowering known versions, and starts judging those users' views.
+    /// </summary>
+    private void ApplySnapshot(SessionHistory watcher, ReceivedEvent e, IReadOnlyList<string> scope, string label, Dictionary<string, long> known,
+        HashSet<string> online, Dictionary<string, (double At, string Source, bool Stale)> since, HashSet<string> viewed)
+    {
+        var listed = e.Users.ToHashSet(StringComparer.Ordinal);
+        foreach (var userId in scope)
+        {
+            var before = known.GetValueOrDefault(userId);
+            var wasOnline = online.Contains(userId);
+            var nowOnline = listed.Contains(userId);
+            var version = e.Versions.GetValueOrDefault(userId);
+            var stale = nowOnline
+                ? version < before
+                : wasOnline && since.TryGetValue(userId, out var s) && !IsSnapshot(s.Source) && e.ArrivedAt - s.At < 2;
+            if (nowOnline)
+            {
+                known[userId] = Math.Max(before, version);
+            }
+
+            if (viewed.Contains(userId))
+            {
+                if (wasOnline != nowOnline)
+                {
+                    CheckPiece(watcher, userId, wasOnline, since[userId], e.ArrivedAt);
+                    since[userId] = (e.ArrivedAt, stale ? $"{label} (stale)" : label, stale);
+                }
+            }
+            else
+            {
+                since[userId] = (e.ArrivedAt, stale ? $"{label} (stale)" : label, stale);
+                viewed.Add(userId);
+                _viewStart[userId] = e.ArrivedAt;
+            }
+
+            if (nowOnline)
+            {
+                online.Add(userId);
+            }
+            else
+            {
+                online.Remove(userId);
+            }
+        }
+    }
+
+    private static bool IsSnapshot(string source) => source.StartsWith("bulk", StringComparison.Ordinal) || source.StartsWith("subscribe", StringComparison.Ordinal);
 
     private void CheckPiece(SessionHistory watcher, string userId, bool shownOnline, (double At, string Source, bool Stale) since, double until)
     {
@@ -322,7 +382,7 @@ internal sealed class HistoryChecker
         var receivedVersions = watcher.Events.Where(e => e.UserId == userId && e.ArrivedAt <= t).Select(static e => e.Version).ToHashSet();
         // Decided after the watcher's bulk-online: what came before is the snapshot's business, not a missed event.
         var missed = _decidedByUser.GetValueOrDefault(userId, [])
-            .Where(e => e.DecidedAt < t - Delivery && e.DecidedAt >= watcher.RegisteredAt && !receivedVersions.Contains(e.Version))
+            .Where(e => e.DecidedAt < t - Delivery && e.DecidedAt >= _viewStart.GetValueOrDefault(userId, watcher.RegisteredAt) && !receivedVersions.Contains(e.Version))
             .ToList();
         if (missed.Count > 0)
         {
@@ -336,12 +396,21 @@ internal sealed class HistoryChecker
 
         if (expectOnline && _dataLoss.Any(f => f.Start <= t && since.At <= f.End + Recovery))
         {
-            return FalseOfflineBeforeRestoreDefect;
+            return _dataLoss.Any(f => f.Kind == FaultKind.RedisRestartFromSnapshot && f.Start <= t && since.At >= f.Start && since.At <= f.End + Recovery)
+                ? SnapshotSweepDefect
+                : FalseOfflineBeforeRestoreDefect;
         }
 
         var from = expectOnline ? since.At : LastDeathBefore(userId, t) - ChaosOptions.ConnectionTtl.TotalSeconds - Delivery;
         return _run.Faults.Any(f => IsStall(f) && f.Start <= t && f.End + Recovery >= from) ? StallDefect : null;
     }
+
+    /// <summary>
+    /// An offline decided (by the store's clock, which the version carries: never below the decision time in
+    /// microseconds) between a snapshot and the end of the recovery after the restart from it.
+    /// </summary>
+    private bool IsSnapshotSweep(ReceivedEvent e) => e.Kind == EventKind.Offline
+        && _run.Faults.Any(f => f.Kind == FaultKind.RedisRestartFromSnapshot && RunClock.FromVersion(e.Version) >= f.Start && RunClock.FromVersion(e.Version) <= f.End + Recovery);
 
     private static bool IsStall(FaultWindow fault) => fault.Kind is FaultKind.RedisClientPause or FaultKind.RedisLatency or FaultKind.NodePause;
 
@@ -352,14 +421,14 @@ internal sealed class HistoryChecker
     /// </summary>
     private bool LosesPublications(SessionHistory watcher, double t) => _run.Faults.Any(f =>
         t >= f.Start - Delivery && t <= f.End + Recovery
-        && (f.Kind == FaultKind.RedisRestartEmpty || (f.Kind is FaultKind.NodePause or FaultKind.NodeKill && f.Target == watcher.Node)));
+        && (f.RestartsRedis || (f.Kind is FaultKind.NodePause or FaultKind.NodeKill && f.Target == watcher.Node)));
 
     private double LastDeathBefore(string userId, double t) =>
         _sessionsOf[userId].Select(s => Died(s, double.MaxValue)).Where(d => d <= t).DefaultIfEmpty(double.NegativeInfinity).Max();
 
-    private void CheckConvergence(SessionHistory watcher, List<string> teamUsers, HashSet<string> online, Dictionary<string, long> known, Dictionary<string, (double At, string Source, bool Stale)> since)
+    private void CheckConvergence(SessionHistory watcher, List<string> viewedUsers, HashSet<string> online, Dictionary<string, long> known, Dictionary<string, (double At, string Source, bool Stale)> since)
     {
-        foreach (var userId in teamUsers)
+        foreach (var userId in viewedUsers)
         {
             var truth = IsTrulyOnlineAtCheck(userId);
             if (truth == online.Contains(userId))
@@ -370,7 +439,7 @@ internal sealed class HistoryChecker
             var limit = Explain(watcher, userId, _run.CheckAt, since[userId], expectOnline: truth);
             Add("convergence after quiescence", limit,
                 $"after quiescence session #{watcher.Id} ({watcher.Team}, node {watcher.Node}) shows {userId} {(online.Contains(userId) ? "online" : "offline")} (v{known.GetValueOrDefault(userId)}, from {since[userId].Source} at {since[userId].At:0.000}); the truth is {(truth ? "online" : "offline")}",
-                watcher, userId, _run.CheckAt);
+                watcher, userId, since[userId].At);
         }
     }
 
@@ -397,13 +466,18 @@ internal sealed class HistoryChecker
 
             var between = _run.Faults.Where(f => f.Start <= current.DecidedAt + Delivery && f.End + Recovery >= previous.DecidedAt - Delivery).ToList();
             string? limit = null;
-            if (between.Any(static f => f.LosesData))
+            if (current.Kind != EventKind.Online && (IsSnapshotSweep(previous) || IsSnapshotSweep(current)))
+            {
+                // An offline decided by a sweep on a snapshot's data, then a status or a second offline (open defect D5).
+                limit = SnapshotSweepDefect;
+            }
+            else if (between.Any(static f => f.LosesData))
             {
                 // Online after online: the user left during the outage, or a connect came before a restore (documented).
                 // Offline after offline, or a status while offline: a false offline before another node's restore (open defect).
                 limit = current.Kind == EventKind.Online ? DataLossLimit : FalseOfflineBeforeRestoreDefect;
             }
-            else if (between.Any(f => f.Kind == FaultKind.RedisRestartEmpty || (f.Kind == FaultKind.NodePause && f.Target == watcher.Node)))
+            else if (between.Any(f => f.RestartsRedis || (f.Kind == FaultKind.NodePause && f.Target == watcher.Node)))
             {
                 limit = LostInFaultLimit;
             }
@@ -430,8 +504,11 @@ internal sealed class HistoryChecker
                 // before (or through a Redis stall): that ping registered the closed connection again. A heartbeat landing
                 // after its own connection's disconnect (issue 13 defect 1) follows an offline(disconnected) instead.
                 var previous = _decidedByUser[e.UserId].LastOrDefault(o => o.Version < e.Version && o.Kind != EventKind.Status);
-                var stalledClose = previous is { Kind: EventKind.Offline, Reason: "expired" }
-                    && _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
+                // The store had dropped the connection before its close: an announced expiry, or a data loss after the
+                // user's last announced transition (the store forgets the connection silently, as documented).
+                var stalledClose = _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
+                        && (previous is { Kind: EventKind.Offline, Reason: "expired" }
+                            || _dataLoss.Any(f => f.Start <= s.ClosedAt && f.Start >= (previous?.DecidedAt ?? double.NegativeInfinity)))
                         && (e.DecidedAt <= s.ClosedAt + 2
                             || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
                 // D4: the same shortly after an announced offline of any kind; anything later is a new defect.
@@ -474,8 +551,6 @@ internal sealed class HistoryChecker
         }
     }
 
-    private bool IsEntitled(SessionHistory watcher, string userId) => _run.TeamOf.TryGetValue(userId, out var team) && team == watcher.Team;
-
     private string TeamOfOrUnknown(string userId) => _run.TeamOf.GetValueOrDefault(userId, "no known team");
 
     private void Add(string property, string? knownLimit, string summary, SessionHistory? watcher, string userId, double at)
@@ -490,7 +565,10 @@ internal sealed class HistoryChecker
             }
         }
 
-        foreach (var s in _sessionsOf.GetValueOrDefault(userId, []).Where(s => s.OpenedAt < at + 5 && (!s.IsClosed || s.ClosedAt > at - 20)))
+        // The user's connections around the moment, and in any case the last three opened before it (a cause may be older).
+        var sessions = _sessionsOf.GetValueOrDefault(userId, []);
+        var lastBefore = sessions.Where(s => s.OpenedAt < at).TakeLast(3).ToHashSet();
+        foreach (var s in sessions.Where(s => lastBefore.Contains(s) || (s.OpenedAt < at + 5 && (!s.IsClosed || s.ClosedAt > at - 20))))
         {
             excerpt.AppendLine($"  truth: {s}");
         }

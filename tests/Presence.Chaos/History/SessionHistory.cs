@@ -41,6 +41,10 @@ internal sealed class SessionHistory
 
     public int StatusesSet { get; set; }
 
+    public int Subscribes { get; set; }
+
+    public int Unsubscribes { get; set; }
+
     public bool IsClosed => !double.IsNaN(ClosedAt);
 
     public void Record(ReceivedEvent received)

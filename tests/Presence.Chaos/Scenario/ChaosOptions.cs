@@ -6,13 +6,17 @@ namespace Presence.Chaos.Scenario;
 /// What one run does. Read from the environment so a failing seed replays:
 /// <c>PRESENCE_CHAOS_SEED</c> (an integer; random when unset), <c>PRESENCE_CHAOS_DURATION</c>
 /// (the fault phase: seconds, or a TimeSpan such as <c>00:20:00</c>; 50 s when unset),
-/// <c>PRESENCE_CHAOS_USERS</c> (36) and <c>PRESENCE_CHAOS_TEAMS</c> (4).
+/// <c>PRESENCE_CHAOS_USERS</c> (36), <c>PRESENCE_CHAOS_TEAMS</c> (4) and <c>PRESENCE_CHAOS_REDIS</c>
+/// (<c>standalone</c>, the default, or <c>cluster</c>: 3 masters).
 /// </summary>
 internal sealed class ChaosOptions
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan ConnectionTtl = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A user whose last connection closes stays online this long; a reconnect within it sends nothing.</summary>
+    public static readonly TimeSpan OfflineGracePeriod = TimeSpan.FromMilliseconds(1500);
 
     public required int Seed { get; init; }
 
@@ -24,8 +28,13 @@ internal sealed class ChaosOptions
 
     public int Nodes { get; init; } = 3;
 
+    /// <summary><c>PRESENCE_CHAOS_REDIS=cluster</c>: a 3-master Redis Cluster instead of one redis-server.</summary>
+    public bool Cluster { get; init; }
+
+    public int ClusterMasters { get; init; } = 3;
+
     /// <summary>After the faults and the clients' actions stop: every lease can run out and every sweep run.</summary>
-    public static TimeSpan Quiescence => ConnectionTtl + SweepInterval + HeartbeatInterval + TimeSpan.FromSeconds(3);
+    public static TimeSpan Quiescence => ConnectionTtl + SweepInterval + HeartbeatInterval + OfflineGracePeriod + TimeSpan.FromSeconds(3);
 
     /// <summary>The demo's configuration for every node (names as in docs/configuration.md).</summary>
     public static IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>
@@ -33,7 +42,7 @@ internal sealed class ChaosOptions
         ["Presence__HeartbeatInterval"] = HeartbeatInterval.ToString("c", CultureInfo.InvariantCulture),
         ["Presence__ConnectionTtl"] = ConnectionTtl.ToString("c", CultureInfo.InvariantCulture),
         ["Presence__SweepInterval"] = SweepInterval.ToString("c", CultureInfo.InvariantCulture),
-        ["Presence__OfflineGracePeriod"] = "00:00:00",
+        ["Presence__OfflineGracePeriod"] = OfflineGracePeriod.ToString("c", CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
@@ -47,6 +56,7 @@ internal sealed class ChaosOptions
             Duration = ParseDuration(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_DURATION")) ?? TimeSpan.FromSeconds(50),
             Users = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_USERS")) ?? 36,
             Teams = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_TEAMS")) ?? 4,
+            Cluster = ParseRedis(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_REDIS")),
         };
     }
 
@@ -56,9 +66,10 @@ internal sealed class ChaosOptions
 
     public override string ToString() =>
         $"seed {Seed}, fault phase {Duration.TotalSeconds:0} s, {Users} users in {Teams} teams, {Nodes} nodes, "
+        + $"{(Cluster ? $"Redis Cluster ({ClusterMasters} masters)" : "standalone Redis")}, OfflineGracePeriod {OfflineGracePeriod.TotalSeconds:0.###} s, "
         + $"HeartbeatInterval {HeartbeatInterval.TotalSeconds:0.###} s, ConnectionTtl {ConnectionTtl.TotalSeconds:0.###} s, "
         + $"SweepInterval {SweepInterval.TotalSeconds:0.###} s (replay: PRESENCE_CHAOS_SEED={Seed} PRESENCE_CHAOS_DURATION={Duration.TotalSeconds:0} "
-        + $"PRESENCE_CHAOS_USERS={Users} PRESENCE_CHAOS_TEAMS={Teams})";
+        + $"PRESENCE_CHAOS_USERS={Users} PRESENCE_CHAOS_TEAMS={Teams}{(Cluster ? " PRESENCE_CHAOS_REDIS=cluster" : "")})";
 
     private static TimeSpan? ParseDuration(string? text)
     {
@@ -71,6 +82,13 @@ internal sealed class ChaosOptions
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.Parse(text, CultureInfo.InvariantCulture);
     }
+
+    private static bool ParseRedis(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "standalone" => false,
+        "cluster" => true,
+        _ => throw new ArgumentException($"PRESENCE_CHAOS_REDIS is '{text}': use 'standalone' (the default) or 'cluster'."),
+    };
 
     private static int? ParseInt(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : int.Parse(text, CultureInfo.InvariantCulture);

@@ -7,15 +7,16 @@ using Presence.Chaos.Infrastructure;
 namespace Presence.Chaos.Scenario;
 
 /// <summary>
-/// Runs one seeded scenario: a redis-server, a latency proxy per node, three demo nodes, one actor
-/// per user (connect, second tab, set status, go silent, close, close with a ping in flight) and a
+/// Runs one seeded scenario: a redis-server (or a 3-master Redis Cluster), a latency proxy per node
+/// (per master on a cluster), three demo nodes, one actor per user (connect, second tab, set status,
+/// subscribe to and unsubscribe from other users, go silent, close, close with a ping in flight) and a
 /// fault scheduler; then stops faults and actions, waits out the quiescence period and records the
 /// store's final answer. Every process it starts is killed in <see cref="DisposeAsync"/>.
 /// </summary>
 internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : IAsyncDisposable
 {
     private static readonly string[] Statuses = ["available", "away", "busy", "in a meeting"];
-    private readonly RedisServer _redis = new();
+    private RedisDeployment? _redis;
     private readonly List<LatencyProxy> _proxies = [];
     private readonly List<DemoNode> _nodes = [];
     private readonly ConcurrentBag<ChaosSession> _sessions = [];
@@ -30,13 +31,18 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
     public async Task<ChaosRun> RunAsync(CancellationToken cancellationToken)
     {
         var elapsed = Stopwatch.StartNew();
-        await _redis.StartAsync();
+        _redis = options.Cluster ? await RedisDeployment.StartClusterAsync(options.ClusterMasters) : await RedisDeployment.StartStandaloneAsync();
         for (var i = 0; i < options.Nodes; i++)
         {
-            var proxy = new LatencyProxy(_redis.Port);
-            proxy.Start();
-            _proxies.Add(proxy);
-            _nodes.Add(new DemoNode(((char)('A' + i)).ToString(), proxy.Endpoint, ChaosOptions.NodeSettings));
+            LatencyProxy? proxy = null;
+            if (!_redis.IsCluster)
+            {
+                proxy = new LatencyProxy(_redis.Masters[0].Port);
+                proxy.Start();
+                _proxies.Add(proxy);
+            }
+
+            _nodes.Add(new DemoNode(((char)('A' + i)).ToString(), _redis.ConnectionStringFor(proxy), ChaosOptions.NodeSettings));
         }
 
         await Task.WhenAll(_nodes.Select(static n => n.StartAsync()));
@@ -48,7 +54,7 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
 
         await SeedTeamDirectoryAsync();
         log($"[chaos] {options}");
-        log($"[chaos] redis {_redis.Endpoint}; nodes {string.Join(", ", _nodes.Select(n => $"{n.Name} {n.BaseAddress} via proxy {n.RedisEndpoint}"))}");
+        log($"[chaos] {_redis.Describe()}; nodes {string.Join(", ", _nodes.Select(n => $"{n.Name} {n.BaseAddress} via proxy {n.RedisEndpoint}"))}");
 
         using var stopActions = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var actors = Enumerable.Range(0, options.Users)
@@ -115,7 +121,10 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
             await proxy.DisposeAsync();
         }
 
-        await _redis.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 
     private async Task ActAsync(string userId, Random random, CancellationToken cancellationToken)
@@ -168,6 +177,15 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
                     await target.CloseAsync(pingInFlight: false, cause: "closed");
                     mine.Remove(target);
                 }
+                else if (roll < 0.86)
+                {
+                    await target.SubscribeAsync(PickWatched(userId, random), cancellationToken);
+                }
+                else if (roll < 0.90 && target.Subscribed.Count > 0)
+                {
+                    var watched = target.Subscribed.Order(StringComparer.Ordinal).ToList();
+                    await target.UnsubscribeAsync([watched[random.Next(watched.Count)]], cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -189,6 +207,24 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
         var session = new ChaosSession(history, node, _tokens[userId], ChaosOptions.HeartbeatInterval);
         _sessions.Add(session);
         return session;
+    }
+
+    /// <summary>One to three users to watch: outside the user's team, and now and then a teammate (already in its audience: at most once).</summary>
+    private string[] PickWatched(string userId, Random random)
+    {
+        var team = _teamOf[userId];
+        var picked = new HashSet<string>(StringComparer.Ordinal);
+        var count = random.Next(1, 4);
+        for (var i = 0; i < count; i++)
+        {
+            var other = options.UserId(random.Next(options.Users));
+            if (other != userId && (_teamOf[other] != team || random.NextDouble() < 0.1))
+            {
+                picked.Add(other);
+            }
+        }
+
+        return [.. picked.Order(StringComparer.Ordinal)];
     }
 
     private DemoNode? PickServingNode(Random random)
@@ -226,8 +262,13 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
 
     private async Task<FaultWindow> InjectAsync(FaultKind kind, Random random, CancellationToken cancellationToken)
     {
+        var redis = _redis!;
         var index = random.Next(_nodes.Count);
         var node = _nodes[index];
+        // On a cluster, every Redis fault hits one master (its slots); standalone, the one server.
+        var masterIndex = random.Next(redis.Masters.Count);
+        var master = redis.Masters[masterIndex];
+        var redisName = redis.IsCluster ? $"redis m{masterIndex}" : "redis";
         var hold = TimeSpan.FromMilliseconds(kind switch
         {
             FaultKind.NodeKill => random.Next(500, 3000),
@@ -235,9 +276,11 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
             FaultKind.RedisClientPause => random.Next(500, 4000),
             FaultKind.RedisRestartEmpty => random.Next(200, 2000),
             FaultKind.RedisLatency => random.Next(2000, 6000),
+            FaultKind.RedisRestartFromSnapshot => random.Next(500, 5000),
             _ => 0,
         });
         var latency = TimeSpan.FromMilliseconds(random.Next(100, 1500));
+        var down = TimeSpan.FromMilliseconds(random.Next(200, 1500));
         var start = RunClock.Now;
         string target;
         switch (kind)
@@ -255,27 +298,51 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
                 await node.ResumeAsync();
                 break;
             case FaultKind.RedisClientPause:
-                target = "redis";
-                await _redis.CommandAsync("CLIENT", "PAUSE", ((int)hold.TotalMilliseconds).ToString(), "ALL");
+                target = redisName;
+                await master.CommandAsync("CLIENT", "PAUSE", ((int)hold.TotalMilliseconds).ToString(), "ALL");
                 await Task.Delay(hold, cancellationToken);
                 break;
             case FaultKind.RedisRestartEmpty:
-                target = "redis";
-                await _redis.KillAsync();
+                target = redisName;
+                await master.KillAsync();
                 await Task.Delay(hold, cancellationToken);
-                await _redis.StartAsync();
+                await master.StartAsync(fromSnapshot: false);
+                await redis.WaitUntilHealthyAsync();
+                await SeedTeamDirectoryAsync();
+                break;
+            case FaultKind.RedisRestartFromSnapshot:
+                // The window opens at the snapshot: whatever happens after it is lost by the restart.
+                target = $"{redisName} (snapshot {hold.TotalSeconds:0.0} s old, {down.TotalSeconds:0.0} s down)";
+                await master.SaveAsync();
+                await Task.Delay(hold, cancellationToken);
+                await master.KillAsync();
+                await Task.Delay(down, cancellationToken);
+                await master.StartAsync(fromSnapshot: true);
+                await redis.WaitUntilHealthyAsync();
                 await SeedTeamDirectoryAsync();
                 break;
             case FaultKind.RedisFlushAll:
-                target = "redis";
-                await _redis.CommandAsync("FLUSHALL");
+                target = redisName;
+                await master.CommandAsync("FLUSHALL");
                 await SeedTeamDirectoryAsync();
                 break;
             case FaultKind.RedisLatency:
-                target = $"{node.Name}→redis +{latency.TotalMilliseconds:0} ms";
-                _proxies[index].Delay = latency;
-                await Task.Delay(hold, cancellationToken);
-                _proxies[index].Delay = TimeSpan.Zero;
+                if (redis.IsCluster)
+                {
+                    // Each master is reached through its own proxy, by every node: slow that master for all of them.
+                    target = $"all nodes→{redisName} +{latency.TotalMilliseconds:0} ms";
+                    redis.MasterProxies[masterIndex].Delay = latency;
+                    await Task.Delay(hold, cancellationToken);
+                    redis.MasterProxies[masterIndex].Delay = TimeSpan.Zero;
+                }
+                else
+                {
+                    target = $"{node.Name}→redis +{latency.TotalMilliseconds:0} ms";
+                    _proxies[index].Delay = latency;
+                    await Task.Delay(hold, cancellationToken);
+                    _proxies[index].Delay = TimeSpan.Zero;
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
@@ -288,7 +355,7 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
     /// The demo keeps its team directory (app data, not presence) in the same Redis; a real app keeps
     /// it durable. After data loss the test writes it back at once, as that durable source would.
     /// </summary>
-    private Task SeedTeamDirectoryAsync()
+    private async Task SeedTeamDirectoryAsync()
     {
         var commands = new StringBuilder();
         foreach (var (userId, team) in _teamOf)
@@ -297,7 +364,9 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
             commands.Append("SADD {presence-demo}:team:").Append(team).Append(' ').Append(userId).Append('\n');
         }
 
-        return _redis.CommandAsync([], commands.ToString());
+        // Every directory key carries the {presence-demo} hash tag: one slot, one master on a cluster.
+        var owner = await _redis!.MasterForKeyAsync("{presence-demo}:team-of-user");
+        await owner.CommandAsync([], commands.ToString());
     }
 
     private async Task SampleStoreAsync(Random random, CancellationToken cancellationToken)

@@ -114,6 +114,67 @@ internal sealed class ChaosSession : IAsyncDisposable
         await _pingLoop;
     }
 
+    /// <summary>The users this connection subscribed to and has not unsubscribed from (as far as the test knows).</summary>
+    public HashSet<string> Subscribed { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>presence:subscribe</c>: records when it was sent (the connection is entitled to these users' events
+    /// from then on) and the reply, a snapshot of the users named, as the connection receives it.
+    /// </summary>
+    public async Task SubscribeAsync(string[] userIds, CancellationToken cancellationToken)
+    {
+        if (userIds.Length == 0 || _connection.State != HubConnectionState.Connected)
+        {
+            return;
+        }
+
+        History.Record(new ReceivedEvent { Kind = EventKind.SubscribeSent, UserId = string.Empty, ArrivedAt = RunClock.Now, Scope = userIds });
+        Subscribed.UnionWith(userIds);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(CallTimeout);
+            var reply = await _connection.InvokeAsync<SubscribeReply>("presence:subscribe", new SubscriptionRequest(userIds), timeout.Token);
+            History.Record(new ReceivedEvent
+            {
+                Kind = EventKind.SubscribeReply, UserId = string.Empty, ArrivedAt = RunClock.Now, Scope = userIds,
+                Users = reply.Online, Versions = reply.Versions,
+            });
+            History.Subscribes++;
+        }
+        catch (Exception)
+        {
+            // Store down, node paused: the server may or may not have joined the watch groups; the checker keeps
+            // the connection entitled, and judges no view of these users until a reply comes.
+        }
+    }
+
+    /// <summary><c>presence:unsubscribe</c>; the subscription ends for the checker only once the reply came.</summary>
+    public async Task UnsubscribeAsync(string[] userIds, CancellationToken cancellationToken)
+    {
+        if (_connection.State != HubConnectionState.Connected)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(CallTimeout);
+            var reply = await _connection.InvokeAsync<PresenceReply>("presence:unsubscribe", new SubscriptionRequest(userIds), timeout.Token);
+            if (reply.Success)
+            {
+                History.Record(new ReceivedEvent { Kind = EventKind.Unsubscribed, UserId = string.Empty, ArrivedAt = RunClock.Now, Scope = userIds });
+                Subscribed.ExceptWith(userIds);
+                History.Unsubscribes++;
+            }
+        }
+        catch (Exception)
+        {
+            // Still subscribed, as far as the checker knows.
+        }
+    }
+
     public async Task SetStatusAsync(string status, CancellationToken cancellationToken)
     {
         try
