@@ -12,6 +12,28 @@ internal sealed class RedisPhase(LoadTestOptions options, TextWriter log)
 {
     private static readonly TimeSpan PingWindow = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Waits until the leaves of the clients before are done with (no UNSUBSCRIBE for a second, at most
+    /// 20 s), so they are not charged to this phase's joins; returns the count at that point.
+    /// </summary>
+    private static async Task<RedisCommandCount> QuietAsync(RedisMonitor monitor, CancellationToken cancellationToken)
+    {
+        var last = await monitor.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < 20; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            var now = await monitor.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            if (now.ByCommand.GetValueOrDefault("UNSUBSCRIBE") == last.ByCommand.GetValueOrDefault("UNSUBSCRIBE"))
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
+
     public async Task RunAsync(HttpClient http, Uri hubUrl, string redisEndpoint, LoadTestResult result, CancellationToken cancellationToken)
     {
         var run = new LoadTestRun();
@@ -24,7 +46,7 @@ internal sealed class RedisPhase(LoadTestOptions options, TextWriter log)
         {
             await LoadTestRunner.ForEachAsync(clients, options.ConnectConcurrency, c => LoadTestRunner.SignInAsync(http, c, cancellationToken), run, "token").ConfigureAwait(false);
             await using var monitor = await RedisMonitor.StartAsync(redisEndpoint, cancellationToken).ConfigureAwait(false);
-            var start = await monitor.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var start = await QuietAsync(monitor, cancellationToken).ConfigureAwait(false);
             foreach (var client in clients)
             {
                 try
