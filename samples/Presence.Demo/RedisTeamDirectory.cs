@@ -56,10 +56,14 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IAsyncDisposable
     private bool _loaded;
     private ChannelMessageQueue? _changes;
 
+    // Scripts publish to the raw channel name; the multiplexer prefixes what it subscribes to (the backplane's ChannelPrefix).
+    private readonly string _publishChannel;
+
     public RedisTeamDirectory(IConnectionMultiplexer redis, ILogger<RedisTeamDirectory> logger, TimeProvider timeProvider)
     {
         _redis = redis;
         _logger = logger;
+        _publishChannel = (string?)ConfigurationOptions.Parse(redis.Configuration).ChannelPrefix + RedisTeamDirectoryScripts.Channel;
         _redis.ConnectionRestored += OnConnectionRestored;
         _epochCheck = timeProvider.CreateTimer(_ => _ = CheckEpochAsync(), null, EpochCheckInterval, EpochCheckInterval);
     }
@@ -71,7 +75,7 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IAsyncDisposable
         var reply = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(
             RedisTeamDirectoryScripts.Join,
             [RedisTeamDirectoryScripts.TeamOfUserKey, RedisTeamDirectoryScripts.VersionKey, RedisTeamDirectoryScripts.EpochKey, RedisTeamDirectoryScripts.MembersKey(team)],
-            [userId, team, NewEpoch(), RedisTeamDirectoryScripts.MembersPrefix, RedisTeamDirectoryScripts.Channel]).ConfigureAwait(false))!;
+            [userId, team, NewEpoch(), RedisTeamDirectoryScripts.MembersPrefix, _publishChannel]).ConfigureAwait(false))!;
         var epoch = (string)reply[0]!;
         var version = (long)reply[1];
         var previous = reply.Length > 2 ? (string?)reply[2] : null;
@@ -377,7 +381,7 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IAsyncDisposable
             {
                 NewEpoch(),
                 RedisTeamDirectoryScripts.MembersPrefix,
-                RedisTeamDirectoryScripts.Channel,
+                _publishChannel,
             };
             foreach (var (userId, team) in batch)
             {
