@@ -32,6 +32,7 @@ internal sealed class E2eComparison(LoadTestOptions options, TextWriter log)
                 }
 
                 log.WriteLine(string.Join("; ", figure.Values().Select(v => $"{v.Name.Trim()} {E2eFigures.Format(v.Value, v.Format)}")) + $"; errors {figure.Errors}");
+                log.WriteLine("  " + string.Join("; ", result.Rows().Where(r => r.Metric is "errors" or "connect rate").Select(r => $"{r.Metric}: {r.Value}")));
             }
         }
 

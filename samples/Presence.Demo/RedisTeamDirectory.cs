@@ -51,6 +51,10 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IAsyncDisposable
     // What this node wrote, to write it back when Redis comes back empty: otherwise nobody would hear about users still connected.
     private readonly ConcurrentDictionary<string, string> _joinedHere = new(StringComparer.Ordinal);
 
+    // What this node's own join scripts answered, (epoch, version, team) per user: newer than the replica
+    // until its change message is applied, and the audience of that user's online event is looked up first.
+    private readonly Dictionary<string, (string Epoch, long Version, string Team)> _answered = new(StringComparer.Ordinal);
+
     private Task? _started;
     private Task? _reloading;
     private bool _loaded;
@@ -81,6 +85,7 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IAsyncDisposable
         var previous = reply.Length > 2 ? (string?)reply[2] : null;
         lock (_gate)
         {
+            _answered[userId] = (epoch, version, team);
             if (epoch != _replica.Epoch)
             {
                 StartReloadLocked(restore: true);
@@ -104,6 +109,17 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IAsyncDisposable
         await StartAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
+            if (_answered.TryGetValue(userId, out var answered))
+            {
+                if (answered.Epoch == _replica.Epoch && answered.Version > _replica.Version)
+                {
+                    return answered.Team;
+                }
+
+                // The replica has caught up with that answer (and any switch made since elsewhere).
+                _answered.Remove(userId);
+            }
+
             return _replica.TeamOf(userId);
         }
     }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -139,6 +142,46 @@ public sealed class DemoRedisTeamDirectoryTests : IAsyncLifetime
 
         Assert.Equal("blue", (string?)await _redis.Database.HashGetAsync(TeamOfUser, "gina"));
         Assert.False(await _redis.Database.SetContainsAsync("{presence-demo}:team:red", "gina"));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_joins_across_two_nodes_each_see_the_whole_team()
+    {
+        // The audience of a user's online is looked up right after the join, before the replica may have applied it.
+        var users = Enumerable.Range(0, 40).Select(i => "member-" + i.ToString("D2", CultureInfo.InvariantCulture)).ToList();
+        var seen = users.ToDictionary(u => u, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal), StringComparer.Ordinal);
+        var clients = new List<PresenceTestClient>();
+        try
+        {
+            await Task.WhenAll(users.Select(async (user, i) =>
+            {
+                var node = i % 2 == 0 ? _nodeA : _nodeB;
+                var client = node.CreateDemoClient(await node.IssueTokenAsync(user, "crowd"), user);
+                lock (clients)
+                {
+                    clients.Add(client);
+                }
+
+                // Every online, also those before the bulk-online (which the test client's own reader drops).
+                client.Connection.On<JsonElement>(PresenceHubMethods.Online, m => seen[user][m.GetProperty("userId").GetString()!] = 0);
+                await client.StartAsync();
+                foreach (var other in client.BulkOnline)
+                {
+                    seen[user][other] = 0;
+                }
+            }));
+
+            await Timeouts.WaitUntilAsync(
+                () => ValueTask.FromResult(users.All(u => users.All(seen[u].ContainsKey))),
+                "every member sees the whole team: missing " + string.Join(", ", users.Select(u => u + ":" + string.Join('/', users.Where(o => !seen[u].ContainsKey(o)))).Where(s => !s.EndsWith(':'))));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
