@@ -164,7 +164,8 @@ done
 # --- 5. Load-test smoke run: 50 real SignalR clients against the demo, bounded in time -------
 log "load test smoke run: 50 clients"
 if dotnet run --project benchmarks/Presence.LoadTest -c Release --no-build -- --clients 50 --duration 5s --warm-up-clients 20 \
-     >"$work/Presence.LoadTest.log" 2>&1; then
+     >"$work/Presence.LoadTest.log" 2>&1 \
+   && (for t in demo peer; do dotnet run --project benchmarks/Presence.LoadTest -c Release --no-build -- --clients 50 --duration 3s --warm-up-clients 20 --target "$t" --redis-users 20 || exit 1; done) >>"$work/Presence.LoadTest.log" 2>&1; then
   passed=$((passed + 1))
 else
   log "load test smoke run failed: see $work/Presence.LoadTest.log"; tail -30 "$work/Presence.LoadTest.log" >&2; failed=$((failed + 1))

@@ -16,6 +16,7 @@ internal sealed class LoadClient : IAsyncDisposable
 {
     private readonly HashSet<string> _view = new(StringComparer.Ordinal);
     private readonly HashSet<string> _heardOnline = new(StringComparer.Ordinal);
+    private HashSet<string>? _bulk;
     private readonly Dictionary<string, DateTimeOffset> _lastApplied = new(StringComparer.Ordinal);
     private readonly LoadTestRun _run;
     private HubConnection? _connection;
@@ -57,14 +58,18 @@ internal sealed class LoadClient : IAsyncDisposable
             lock (_view)
             {
                 _view.UnionWith(message.Users);
+                _bulk = new HashSet<string>(message.Users, StringComparer.Ordinal);
             }
         });
         connection.On<PresenceOnlineMessage>(PresenceHubMethods.Online, message =>
         {
             var received = Stopwatch.GetTimestamp();
             bool first;
+            bool stale;
             lock (_view)
             {
+                // Already in the list bulk-online gave this connection: the event was queued behind it.
+                stale = _bulk is not null && _bulk.Contains(message.UserId) && !string.Equals(message.UserId, UserId, StringComparison.Ordinal);
                 if (IsCurrent(message.UserId, message.Timestamp))
                 {
                     _view.Add(message.UserId);
@@ -74,6 +79,10 @@ internal sealed class LoadClient : IAsyncDisposable
             }
 
             _run.OnlineReceived(UserId, message, received, first);
+            if (stale)
+            {
+                _run.StaleOnlineReceived();
+            }
         });
         connection.On<PresenceOfflineMessage>(PresenceHubMethods.Offline, message =>
         {

@@ -12,10 +12,18 @@ internal sealed class LoadTestOptions
           --duration 30s           steady phase after everyone connected (ms, s or m suffix)
           --ping-interval 1s       each client's presence:ping interval (the server's HeartbeatInterval)
           --ttl 3s                 the server's ConnectionTtl (default 3 x ping interval)
-          --store memory|redis     the demo's store, default memory (ignored with --target)
+          --store memory|redis     the demo's store, default memory (redis with --target demo|peer; ignored with --target URL)
           --redis 127.0.0.1:PORT   Redis for --store redis (default: start a private redis-server)
-          --target http://127.0.0.1:PORT   an already running demo (default: start one)
+          --target demo|peer|URL   the server to start: the demo (default) or the naive Redis peer
+                                   (benchmarks/Presence.NaivePeer; implies --store redis), or the URL
+                                   http://127.0.0.1:PORT of an already running demo
           --demo PATH              the demo's dll (default samples/Presence.Demo/bin/Release/net10.0/Presence.Demo.dll)
+          --peer PATH              the peer's dll (default benchmarks/Presence.NaivePeer/bin/Release/net10.0/Presence.NaivePeer.dll)
+          --redis-users N          with a private Redis: after the steady phase, N users join one team one
+                                   by one under MONITOR, then ping, for Redis commands per join and per ping;
+                                   default 200, 0 for none
+          --compare N              the end-to-end comparison: N alternating runs of each target (demo, peer,
+                                   demo, peer, ...) on Redis, medians and ratios (benchmarks/results/e2e)
           --connect-concurrency N  connects in flight at once during the ramp, default 32
           --warm-up-clients N      throw-away clients connected, pinged and closed before the ramp,
                                    so the server's JIT tiering is not charged to the ramp; default 200, 0 for none
@@ -43,7 +51,28 @@ internal sealed class LoadTestOptions
 
     public Uri? Target { get; private set; }
 
+    /// <summary>The server this run starts: <c>demo</c> or <c>peer</c> (ignored with a <see cref="Target"/> URL).</summary>
+    public string Server { get; private set; } = "demo";
+
     public string? Demo { get; private set; }
+
+    public string? Peer { get; private set; }
+
+    public int RedisUsers { get; private set; } = 200;
+
+    /// <summary>Runs of each target in the comparison; 0 for one plain run.</summary>
+    public int Compare { get; private set; }
+
+    /// <summary>The same options for one run of the comparison against <paramref name="server"/>.</summary>
+    public LoadTestOptions ForServer(string server)
+    {
+        var copy = (LoadTestOptions)MemberwiseClone();
+        copy.Server = server;
+        copy.Store = "redis";
+        copy.Compare = 0;
+        copy.Report = null;
+        return copy;
+    }
 
     public int ConnectConcurrency { get; private set; } = 32;
 
@@ -69,6 +98,8 @@ internal sealed class LoadTestOptions
     public static LoadTestOptions Parse(string[] args)
     {
         var options = new LoadTestOptions();
+        var storeGiven = false;
+        var serverGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -81,6 +112,7 @@ internal sealed class LoadTestOptions
                 case "--ping-interval": options.PingInterval = ParseDuration(name, Value()); break;
                 case "--ttl": options.Ttl = ParseDuration(name, Value()); break;
                 case "--store":
+                    storeGiven = true;
                     options.Store = Value().ToLowerInvariant();
                     if (options.Store is not ("memory" or "redis"))
                     {
@@ -89,8 +121,23 @@ internal sealed class LoadTestOptions
 
                     break;
                 case "--redis": options.Redis = Loopback.RequireEndpoint(name, Value()); break;
-                case "--target": options.Target = Loopback.RequireUri(name, Value()); break;
+                case "--target":
+                    var target = Value();
+                    if (target is "demo" or "peer")
+                    {
+                        options.Server = target;
+                        serverGiven = true;
+                    }
+                    else
+                    {
+                        options.Target = Loopback.RequireUri(name, target);
+                    }
+
+                    break;
                 case "--demo": options.Demo = Value(); break;
+                case "--peer": options.Peer = Value(); break;
+                case "--redis-users": options.RedisUsers = NonNegativeInt(name, Value()); break;
+                case "--compare": options.Compare = PositiveInt(name, Value()); break;
                 case "--connect-concurrency": options.ConnectConcurrency = PositiveInt(name, Value()); break;
                 case "--connect-timeout": options.ConnectTimeout = ParseDuration(name, Value()); break;
                 case "--report": options.Report = Value(); break;
@@ -99,6 +146,12 @@ internal sealed class LoadTestOptions
                 case "--arrival-rate": options.ArrivalRate = PositiveInt(name, Value()); break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
             }
+        }
+
+        // The comparison's steady phase is pings only, so its CPU divides by pings alone.
+        if (options.Compare > 0)
+        {
+            options.ArrivalCount ??= 0;
         }
 
         if (options.EffectiveTtl <= options.PingInterval)
@@ -113,7 +166,8 @@ internal sealed class LoadTestOptions
                 $"--arrivals {options.Arrivals} at --arrival-rate {options.ArrivalRate}/s take {options.ArrivalSpan.TotalSeconds:0.#} s, longer than --duration {options.Duration.TotalSeconds:0.#} s: lower --arrivals or raise --duration."));
         }
 
-        if (options.Redis is not null)
+        // The comparison is on Redis: --target demo means the demo on Redis unless --store says otherwise.
+        if (options.Redis is not null || options.Server == "peer" || options.Compare > 0 || (serverGiven && !storeGiven))
         {
             options.Store = "redis";
         }

@@ -32,19 +32,79 @@ internal sealed class LoadTestResult(LoadTestOptions options)
 
     public string? RedisKeys { get; set; }
 
+    public int Joins { get; set; }
+
+    public int RampPings { get; set; }
+
+    public long RampStaleOnline { get; set; }
+
+    public int SteadyPings { get; set; }
+
+    public double? ServerCpuRampSeconds { get; set; }
+
+    public double? ServerCpuSteadySeconds { get; set; }
+
+    public double? RedisCpuRampSeconds { get; set; }
+
+    public double? RedisCpuSteadySeconds { get; set; }
+
+    public int RedisPhaseUsers { get; set; }
+
+    public RedisCommandCount? RedisJoinCommands { get; set; }
+
+    public int RedisJoinWindowPings { get; set; }
+
+    public RedisCommandCount? RedisPingCommands { get; set; }
+
+    public int RedisPingWindowPings { get; set; }
+
+    public int RedisPhaseErrors { get; set; }
+
     public string LoadAverageBefore { get; set; } = "n/a";
 
     public string LoadAverageAfter { get; set; } = "n/a";
 
     /// <summary>Failed connects, failed or unsuccessful pings, unexpected closes or offline events, and clients whose view of their team never completed.</summary>
-    public int TotalErrors => Run.Errors + StaleViews + (options.Clients - Connected) + (options.Arrivals - ArrivalsConnected);
+    public int TotalErrors => Run.Errors + StaleViews + (options.Clients - Connected) + (options.Arrivals - ArrivalsConnected) + RedisPhaseErrors;
+
+    /// <summary>
+    /// The comparison's figures. CPU per ping: the steady phase (pings only) over its pings. CPU per join:
+    /// the ramp and the settling of every view, less the pings made meanwhile at the steady phase's cost
+    /// per ping, over the joins. Redis commands: the Redis phase, the same way.
+    /// </summary>
+    public E2eFigures Figures()
+    {
+        var serverPerPing = Divide(ServerCpuSteadySeconds, SteadyPings);
+        var redisPerPing = Divide(RedisCpuSteadySeconds, SteadyPings);
+        var commandsPerPing = Divide(RedisPingCommands?.Client, RedisPingWindowPings);
+        var scriptPerPing = Divide(RedisPingCommands?.Lua, RedisPingWindowPings);
+        var joinMix = RedisJoinCommands is null || RedisPhaseUsers == 0
+            ? "n/a"
+            : string.Join(", ", RedisJoinCommands.ByCommand.Where(p => p.Value > 0).OrderByDescending(p => p.Value)
+                .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {(double)p.Value / RedisPhaseUsers:0.##}")));
+        return new E2eFigures(
+            serverPerPing * 1e6,
+            Divide(ServerCpuRampSeconds - (RampPings * serverPerPing), Joins) * 1e3,
+            Run.OnlineLatency.Percentile(99),
+            Run.DeliveryLatency.Percentile(99),
+            Divide(RampStaleOnline, Joins),
+            Divide(RedisJoinCommands?.Client - (RedisJoinWindowPings * commandsPerPing), RedisPhaseUsers),
+            Divide(RedisJoinCommands?.Lua - (RedisJoinWindowPings * scriptPerPing), RedisPhaseUsers),
+            commandsPerPing,
+            Divide(RedisCpuRampSeconds - (RampPings * redisPerPing), Joins) * 1e6,
+            redisPerPing * 1e6,
+            joinMix + " (MONITOR, per join, pings included)",
+            TotalErrors);
+    }
+
+    private static double Divide(double? value, long count) => value is { } v && count > 0 ? v / count : double.NaN;
 
     public IReadOnlyList<(string Metric, string Value)> Rows()
     {
         var rows = new List<(string, string)>
         {
             ("clients / teams", $"{options.Clients:N0} / {options.Teams:N0} ({Connected:N0} connected)"),
-            ("store", options.Target is null ? options.Store : "external target"),
+            ("server / store", options.Target is null ? $"{options.Server} / {options.Store}" : "external target"),
             ("ping interval / TTL / steady phase", $"{Ms(options.PingInterval)} / {Ms(options.EffectiveTtl)} / {options.Duration.TotalSeconds:0} s"),
             ("connect rate", ConnectSeconds > 0 ? $"{Connected / ConnectSeconds:N0} clients/s ({ConnectSeconds:0.0} s for all, {options.ConnectConcurrency} in flight)" : "n/a"),
             ("connect time p50 / p99 / max", Run.ConnectTime.Summary()),
@@ -62,8 +122,18 @@ internal sealed class LoadTestResult(LoadTestOptions options)
             ("redis-server CPU, steady phase / RSS / keys", RedisCpuSteady is null ? "n/a" : $"{Cpu(RedisCpuSteady)} / {Mb(RedisRssBytes)} / {RedisKeys}"),
             ("load generator CPU (this process, same machine)", Cpu(LoadClientCpu)),
             ("load average before / after (2 cores)", $"{LoadAverageBefore} / {LoadAverageAfter}"),
-            ("errors", $"{TotalErrors} (run errors {Run.Errors}: unexpected offline {Run.UnexpectedOffline}, unexpected closes {Run.UnexpectedClosed}, unsuccessful pings {Run.PingFailures}; incomplete team views {StaleViews}; not connected {options.Clients - Connected + options.Arrivals - ArrivalsConnected})"),
+            ("joins / stale online deliveries (about users already in the joiner's bulk-online)", $"{Joins:N0} / {RampStaleOnline:N0}"),
+            ("server CPU: joins' window / steady phase (s of CPU; pings in them)", ServerCpuRampSeconds is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{ServerCpuRampSeconds:0.00} ({RampPings:N0} pings) / {ServerCpuSteadySeconds:0.00} ({SteadyPings:N0} pings)")),
+            ("redis CPU: joins' window / steady phase (s of CPU)", RedisCpuRampSeconds is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{RedisCpuRampSeconds:0.000} / {RedisCpuSteadySeconds:0.000}")),
+            ("redis phase (one team, MONITOR): users / commands while joining / pings meanwhile", RedisJoinCommands is null ? "n/a" : $"{RedisPhaseUsers} / {RedisJoinCommands.Client:N0} (+{RedisJoinCommands.Lua:N0} in scripts) / {RedisJoinWindowPings:N0}"),
+            ("redis phase: commands while only pinging / pings", RedisPingCommands is null ? "n/a" : $"{RedisPingCommands.Client:N0} (+{RedisPingCommands.Lua:N0} in scripts) / {RedisPingWindowPings:N0}"),
+            ("errors", $"{TotalErrors} (run errors {Run.Errors}: unexpected offline {Run.UnexpectedOffline}, unexpected closes {Run.UnexpectedClosed}, unsuccessful pings {Run.PingFailures}; incomplete team views {StaleViews}; redis phase {RedisPhaseErrors}; not connected {options.Clients - Connected + options.Arrivals - ArrivalsConnected})"),
         };
+        foreach (var (name, value, format) in Figures().Values())
+        {
+            rows.Add(("e2e: " + name.Trim(), E2eFigures.Format(value, format)));
+        }
+
         return rows;
     }
 

@@ -17,6 +17,7 @@ internal sealed class LoadTestRun
     private int _pingFailures;
     private long _onlineEvents;
     private long _offlineEvents;
+    private long _staleOnlineEvents;
     private volatile bool _stopping;
 
     /// <summary>Online events of the users connected in the ramp, connect start to watcher receipt.</summary>
@@ -47,7 +48,12 @@ internal sealed class LoadTestRun
 
     public long OfflineEvents => Interlocked.Read(ref _offlineEvents);
 
+    /// <summary>Online events a client received about a user already in the bulk-online list it had been sent.</summary>
+    public long StaleOnlineEvents => Interlocked.Read(ref _staleOnlineEvents);
+
     public IReadOnlyCollection<string> ErrorSamples => _errorSamples;
+
+    public void StaleOnlineReceived() => Interlocked.Increment(ref _staleOnlineEvents);
 
     /// <summary>From now on, closes and offline events are the shutdown's, not errors.</summary>
     public void Stopping() => _stopping = true;

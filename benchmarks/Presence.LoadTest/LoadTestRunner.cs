@@ -34,8 +34,8 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
                     log.WriteLine($"started redis-server on {redisEndpoint}");
                 }
 
-                (demo, target) = await StartDemoAsync(redisEndpoint, cancellationToken).ConfigureAwait(false);
-                log.WriteLine($"started the demo (pid {demo.Id}) on {target}, store {options.Store}");
+                (demo, target) = await StartServerAsync(redisEndpoint, cancellationToken).ConfigureAwait(false);
+                log.WriteLine($"started the {(options.Server == "peer" ? "naive peer" : "demo")} (pid {demo.Id}) on {target}, store {options.Store}");
             }
 
             var server = demo is null ? null : new ProcessSampler(demo.Id);
@@ -71,6 +71,8 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: {options.WarmUpClients} throw-away clients in {warmUp.Elapsed.TotalSeconds:0.0} s"));
             var connectWatch = Stopwatch.StartNew();
             server?.TakeCpu();
+            var cpuAtRamp = server?.CpuSeconds();
+            var redisCpuAtRamp = redisEndpoint is null || redis is null ? (double?)null : await RedisProcess.CpuSecondsAsync(redisEndpoint, cancellationToken).ConfigureAwait(false);
             await ForEachAsync(clients, options.ConnectConcurrency, async client =>
             {
                 await client.ConnectAsync(hubUrl, connectPhase.Token).ConfigureAwait(false);
@@ -89,6 +91,16 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {result.Connected}/{clients.Count} in {result.ConnectSeconds:0.0} s"));
 
             result.StaleViews = await WaitForConsistentViewsAsync(clients, cancellationToken).ConfigureAwait(false);
+
+            // The joins' window: the ramp and the settling of every view; pings made in it are subtracted later.
+            var cpuAtSteady = server?.CpuSeconds();
+            var redisCpuAtSteady = redisCpuAtRamp is null ? (double?)null : await RedisProcess.CpuSecondsAsync(redisEndpoint!, cancellationToken).ConfigureAwait(false);
+            var pingsAtSteady = run.PingRoundTrip.Count;
+            result.Joins = result.Connected;
+            result.RampPings = pingsAtSteady;
+            result.RampStaleOnline = run.StaleOnlineEvents;
+            result.ServerCpuRampSeconds = cpuAtSteady - cpuAtRamp;
+            result.RedisCpuRampSeconds = redisCpuAtSteady - redisCpuAtRamp;
             if (redis is not null && redisEndpoint is not null)
             {
                 var keys = await RedisProcess.QueryAsync(redisEndpoint, "DBSIZE", cancellationToken).ConfigureAwait(false);
@@ -108,6 +120,9 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
                 await Task.Delay(rest, cancellationToken).ConfigureAwait(false);
             }
 
+            result.SteadyPings = run.PingRoundTrip.Count - pingsAtSteady;
+            result.ServerCpuSteadySeconds = server?.CpuSeconds() - cpuAtSteady;
+            result.RedisCpuSteadySeconds = redisCpuAtSteady is null ? null : await RedisProcess.CpuSecondsAsync(redisEndpoint!, cancellationToken).ConfigureAwait(false) - redisCpuAtSteady;
             result.ArrivalsConnected = arrivals.Count(c => c.IsConnected);
             result.StaleViews += await WaitForConsistentViewsAsync([.. clients, .. arrivals], cancellationToken).ConfigureAwait(false);
             server?.Sample();
@@ -117,6 +132,16 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
             result.ServerPeakRssBytes = server?.PeakRssBytes;
             result.RedisRssBytes = redisSampler?.LastRssBytes;
             result.LoadClientCpu = selfSampler.TakeCpu();
+            if (options.RedisUsers > 0 && redis is not null)
+            {
+                // The phase's own clients only: the others stop pinging and leave first.
+                run.Stopping();
+                await pinging.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(pingLoops).ConfigureAwait(false);
+                await DisposeAllAsync([.. clients, .. arrivals]).ConfigureAwait(false);
+                await new RedisPhase(options, log).RunAsync(http, hubUrl, redisEndpoint!, result, cancellationToken).ConfigureAwait(false);
+            }
+
             result.LoadAverageAfter = LoadAverage();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -148,12 +173,15 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         return result;
     }
 
-    private async Task<(ChildProcess Demo, Uri Target)> StartDemoAsync(string? redisEndpoint, CancellationToken cancellationToken)
+    private async Task<(ChildProcess Demo, Uri Target)> StartServerAsync(string? redisEndpoint, CancellationToken cancellationToken)
     {
-        var dll = options.Demo ?? Path.Combine(RepositoryRoot(), "samples", "Presence.Demo", "bin", "Release", "net10.0", "Presence.Demo.dll");
+        var peer = options.Server == "peer";
+        var dll = peer
+            ? options.Peer ?? Path.Combine(RepositoryRoot(), "benchmarks", "Presence.NaivePeer", "bin", "Release", "net10.0", "Presence.NaivePeer.dll")
+            : options.Demo ?? Path.Combine(RepositoryRoot(), "samples", "Presence.Demo", "bin", "Release", "net10.0", "Presence.Demo.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"The demo is not built at {dll}: run `dotnet build Presence.sln -c Release` first, or pass --demo or --target.", dll);
+            throw new FileNotFoundException($"The {options.Server} is not built at {dll}: run `dotnet build Presence.sln -c Release` first, or pass --{options.Server} or --target URL.", dll);
         }
 
         var port = ChildProcess.FreePort();
@@ -204,7 +232,7 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
 
     private string Team(int index) => "load-team-" + (index % options.Teams).ToString("D4", CultureInfo.InvariantCulture);
 
-    private static async Task SignInAsync(HttpClient http, LoadClient client, CancellationToken cancellationToken)
+    internal static async Task SignInAsync(HttpClient http, LoadClient client, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("/api/dev/token", new { userId = client.UserId, team = client.Team }, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
@@ -289,7 +317,7 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
     }
 
     /// <summary>Every connected client must see every connected teammate (bulk-online plus events); waits up to the settle timeout.</summary>
-    private static async Task<int> WaitForConsistentViewsAsync(List<LoadClient> clients, CancellationToken cancellationToken)
+    internal static async Task<int> WaitForConsistentViewsAsync(List<LoadClient> clients, CancellationToken cancellationToken)
     {
         var teams = clients.Where(c => c.IsConnected).GroupBy(c => c.Team).ToDictionary(g => g.Key, g => g.Select(c => c.UserId).ToList());
         var settle = Stopwatch.StartNew();
@@ -305,10 +333,10 @@ internal sealed class LoadTestRunner(LoadTestOptions options, TextWriter log)
         }
     }
 
-    private static Task DisposeAllAsync(List<LoadClient> clients) =>
+    internal static Task DisposeAllAsync(List<LoadClient> clients) =>
         ForEachAsync(clients, 64, async client => await client.DisposeAsync().ConfigureAwait(false), run: null, "dispose");
 
-    private static async Task ForEachAsync(List<LoadClient> clients, int concurrency, Func<LoadClient, Task> action, LoadTestRun? run, string phase)
+    internal static async Task ForEachAsync(List<LoadClient> clients, int concurrency, Func<LoadClient, Task> action, LoadTestRun? run, string phase)
     {
         var next = -1;
         var workers = Enumerable.Range(0, Math.Min(concurrency, Math.Max(clients.Count, 1))).Select(async _ =>

@@ -64,6 +64,13 @@ internal sealed class ProcessSampler
         }
     }
 
+    /// <summary>The process's CPU so far (user + system), in seconds; NaN once it is gone.</summary>
+    public double CpuSeconds()
+    {
+        var ticks = ReadTicks();
+        return ticks < 0 ? double.NaN : ticks / TicksPerSecond;
+    }
+
     private long ReadTicks()
     {
         try

@@ -21,8 +21,26 @@ catch (ArgumentException exception)
     return 2;
 }
 
-// Connect phase + steady phase + start-up, settling and shutdown allowances.
-var bound = options.ConnectTimeout + options.Duration + TimeSpan.FromSeconds(150);
+// Connect phase + steady phase + start-up, settling, Redis phase and shutdown allowances.
+var bound = options.ConnectTimeout + options.Duration + TimeSpan.FromSeconds(210);
+if (options.Compare > 0)
+{
+    // Each run is usually well under a minute; the bound is for a run that hangs.
+    using var comparisonBound = new CancellationTokenSource(bound * 2 * options.Compare);
+    var (markdown, errors) = await new E2eComparison(options, Console.Out).RunAsync(comparisonBound.Token);
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    if (options.Report is { } comparisonReport)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(comparisonReport))!);
+        await File.WriteAllTextAsync(comparisonReport, "# " + string.Join(' ', args) + Environment.NewLine + Environment.NewLine + markdown);
+        Console.WriteLine("report written to " + comparisonReport);
+    }
+
+    Console.WriteLine(errors == 0 ? "OK: no errors." : string.Create(CultureInfo.InvariantCulture, $"FAILED: {errors} errors."));
+    return errors == 0 ? 0 : 1;
+}
+
 using var overrun = new CancellationTokenSource(bound);
 var runner = new LoadTestRunner(options, Console.Out);
 var running = runner.RunAsync(overrun.Token);

@@ -20,8 +20,10 @@ internal sealed class TeamMembershipFilter(ITeamDirectory teams, IPresenceTracke
                 throw new HubException(refusal);
             }
 
-            await teams.JoinAsync(userId, team);
+            // The group first: a teammate whose join comes after ours then announces itself to a group we
+            // are in, and one whose join came before is in the members list our join lets us read.
             await context.Hub.Groups.AddToGroupAsync(context.Context.ConnectionId, TeamGroups.For(team));
+            await teams.JoinAsync(userId, team);
         }
 
         await next(context);
