@@ -20,10 +20,8 @@ internal sealed class TeamMembershipFilter(ITeamDirectory teams, IPresenceTracke
                 throw new HubException(refusal);
             }
 
-            // The group first: a teammate whose join comes after ours then announces itself to a group we
-            // are in, and one whose join came before is in the members list our join lets us read.
-            await context.Hub.Groups.AddToGroupAsync(context.Context.ConnectionId, TeamGroups.For(team));
             await teams.JoinAsync(userId, team);
+            await context.Hub.Groups.AddToGroupAsync(context.Context.ConnectionId, TeamGroups.For(team));
         }
 
         await next(context);
