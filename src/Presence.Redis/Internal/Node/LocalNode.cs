@@ -15,6 +15,7 @@ internal sealed class LocalNode
     private readonly ShardLease[] _leases;
     private readonly string?[] _epochs;
     private readonly ShardGate[] _gates;
+    private readonly List<LocalConnection> _retries = [];
     private int _generation;
 
     public LocalNode(RedisPresenceKeys keys)
@@ -90,6 +91,43 @@ internal sealed class LocalNode
     {
         var hold = settings.Grace > settings.HeartbeatInterval ? settings.Grace : settings.HeartbeatInterval;
         Graces[userId] = new LocalGrace(shard, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), timeProvider.GetTimestamp() + (long)(hold.TotalSeconds * timeProvider.TimestampFrequency));
+    }
+
+    /// <summary>
+    /// A connection counted in Redis whose removal failed (a sweep's script, or a disconnect): the next
+    /// sweep removes it as expired, so its user is reported offline once Redis answers again.
+    /// </summary>
+    public void RetryRemoval(LocalConnection entry)
+    {
+        lock (_retries)
+        {
+            _retries.Add(entry);
+        }
+    }
+
+    /// <summary>Takes every removal waiting for a retry.</summary>
+    public List<LocalConnection> TakeRetries()
+    {
+        lock (_retries)
+        {
+            var taken = new List<LocalConnection>(_retries);
+            _retries.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// A restore rewrote the shard's record from the connections the node holds, which leave out the
+    /// ones waiting for a retried removal: removing them again would take another connection's count.
+    /// </summary>
+    public List<LocalConnection> DropRetries(int shard)
+    {
+        lock (_retries)
+        {
+            var dropped = _retries.FindAll(entry => entry.Shard == shard);
+            _retries.RemoveAll(entry => entry.Shard == shard);
+            return dropped;
+        }
     }
 
     private ShardLease NewLease(int shard) => new(

@@ -81,6 +81,11 @@ internal sealed class DataLossRecovery : IAsyncDisposable
             try
             {
                 var lease = _node.Lease(shard);
+
+                // Removals waiting for a retry are not in what the node holds: retried after this restore they
+                // would take another connection's count.
+                _node.DropRetries(shard);
+
                 var now = _timeProvider.GetTimestamp();
                 var counts = new Dictionary<string, int>(StringComparer.Ordinal);
                 foreach (var pair in _node.Connections)

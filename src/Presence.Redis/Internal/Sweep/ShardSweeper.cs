@@ -23,7 +23,6 @@ internal sealed class ShardSweeper
     private readonly ILogger _logger;
     private readonly LocalNode _node;
     private readonly DataLossRecovery _recovery;
-    private readonly List<LocalConnection> _retries = [];
     private int _nextShard;
 
     public ShardSweeper(RedisStoreContext context, LocalNode node, DataLossRecovery recovery)
@@ -72,19 +71,14 @@ internal sealed class ShardSweeper
         var now = _timeProvider.GetTimestamp();
         var ttl = _settings.Ttl;
         var taken = 0;
-        lock (_retries)
+        foreach (var entry in _node.TakeRetries())
         {
-            foreach (var entry in _retries)
+            if (ReferenceEquals(entry.Lease, _node.Lease(entry.Shard)))
             {
-                if (ReferenceEquals(entry.Lease, _node.Lease(entry.Shard)))
-                {
-                    var ago = _timeProvider.GetElapsedTime(Volatile.Read(ref entry.LastSeen), now) - ttl;
-                    (expired[entry.Shard] ??= []).Add((entry, Math.Max(0, (long)ago.TotalMilliseconds)));
-                    taken++;
-                }
+                var ago = _timeProvider.GetElapsedTime(Volatile.Read(ref entry.LastSeen), now) - ttl;
+                (expired[entry.Shard] ??= []).Add((entry, Math.Max(0, (long)ago.TotalMilliseconds)));
+                taken++;
             }
-
-            _retries.Clear();
         }
 
         foreach (var pair in _node.Connections)
@@ -235,17 +229,8 @@ internal sealed class ShardSweeper
             : new SweepResult(sweptUsers ?? [], removed, hasMore);
     }
 
-    /// <summary>
-    /// A connection counted in Redis whose removal failed (a sweep's script, or a disconnect): the next
-    /// sweep removes it as expired, so its user is reported offline once Redis answers again.
-    /// </summary>
-    public void RetryLater(LocalConnection entry)
-    {
-        lock (_retries)
-        {
-            _retries.Add(entry);
-        }
-    }
+    /// <summary>A connection counted in Redis whose removal failed: see <see cref="LocalNode.RetryRemoval"/>.</summary>
+    public void RetryLater(LocalConnection entry) => _node.RetryRemoval(entry);
 
     private void PutBack(List<(LocalConnection Entry, long AgoMs)>? taken)
     {
