@@ -124,6 +124,17 @@ class PresenceStore implements Presence {
   /** Per user, the change counter of the last event applied (so a subscribe reply does not undo a newer event). */
   private readonly touched = new Map<string, number>();
   private changeCounter = 0;
+  /** Numbers every `presence:subscribe` sent (watch and rewatch), in send order. */
+  private subscribeCounter = 0;
+  /**
+   * Per user, the latest-sent subscribe whose reply was read, and whether it carried the user's
+   * version (so an earlier-sent reply arriving late does not undo it).
+   */
+  private readonly answeredBy = new Map<string, { sent: number; versioned: boolean }>();
+  /** Users with a `presence:unsubscribe` in flight (how many): a rewatch sent meanwhile leaves them out. */
+  private readonly unwatching = new Map<string, number>();
+  /** How many resyncs (a bulk-online again on a synced connection) this store has seen. */
+  private resyncs = 0;
   /** Events that arrived before the current connection's bulk-online (phoenix.js's pending diffs). */
   private pending: PresenceEvent[] = [];
   private synced = false;
@@ -214,18 +225,34 @@ class PresenceStore implements Presence {
     const ids = listOf(userIds, "watch");
     if (ids.length === 0) return;
     const since = this.changeCounter;
+    const sent = ++this.subscribeCounter;
+    const resyncs = this.resyncs;
     // The server validates the ids and the list's size; its refusal rejects this call and nothing changes here.
     const reply = readSubscribeReply(await this.connection.invoke(Methods.subscribe, { userIds: ids }));
     if (this.disposed) return;
-    this.applySubscribeReply(ids as string[], reply, since);
+    this.applySubscribeReply(ids as string[], reply, since, sent);
+    // A resync came while the call was in flight: its rewatch did not have these users yet, and the
+    // reply may have been read before the store recovered. Ask once more.
+    if (this.resyncs !== resyncs && this.connected) this.subscribeAll((ids as string[]).filter((userId) => this.watched.has(userId) && !this.unwatching.has(userId)));
   }
 
   async unwatch(userIds: readonly string[]): Promise<void> {
     this.throwIfDisposed();
     const ids = listOf(userIds, "unwatch");
     if (ids.length === 0) return;
-    const reply = await this.connection.invoke(Methods.unsubscribe, { userIds: ids });
-    if (isRefusal(reply)) throw new Error(`'${Methods.unsubscribe}' was not applied: the server answered { success: false }. Nothing changed.`);
+    const resyncs = this.resyncs;
+    for (const userId of ids) if (typeof userId === "string") this.unwatching.set(userId, (this.unwatching.get(userId) ?? 0) + 1);
+    try {
+      const reply = await this.connection.invoke(Methods.unsubscribe, { userIds: ids });
+      if (isRefusal(reply)) throw new Error(`'${Methods.unsubscribe}' was not applied: the server answered { success: false }. Nothing changed.`);
+    } catch (error) {
+      this.doneUnwatching(ids);
+      // Still watched, but a resync's rewatch left these users out while the call was in flight: ask for them now.
+      const skipped = (ids as string[]).filter((userId) => this.watched.has(userId) && !this.unwatching.has(userId));
+      if (!this.disposed && this.resyncs !== resyncs && this.connected && skipped.length > 0) this.subscribeAll(skipped);
+      throw error;
+    }
+    this.doneUnwatching(ids);
     if (this.disposed) return;
     const watched = new Set(this.watched);
     const users = new Map(this.users);
@@ -262,15 +289,22 @@ class PresenceStore implements Presence {
 
   private onBulkOnline(bulk: BulkOnline): void {
     if (this.disposed) return;
+    // Already synced on this connection: the server sent its snapshot again because events may have
+    // been lost (its store lost data or restarted). Not a reconnect: nothing was held as pending, and
+    // connected and synced stay true.
+    const resync = this.synced;
+    const interval = this.heartbeatIntervalMs;
     if (bulk.heartbeatIntervalMs !== undefined) this.heartbeatIntervalMs = bulk.heartbeatIntervalMs;
     this.connected = true;
-    this.startPinging();
+    // A resync keeps the ping rhythm (resyncs in a row must not keep postponing the next ping).
+    if (!resync || this.pingTimer === undefined || this.heartbeatIntervalMs !== interval) this.startPinging();
 
     const listed = new Set(bulk.users);
     const users = new Map(this.users);
     const wentOffline: UserPresence[] = [];
     const cameOnline: UserPresence[] = [];
-    // The snapshot replaces the view; watched users are refreshed by their own re-sent subscription.
+    // The snapshot replaces the view; watched users are refreshed by their own re-sent subscription
+    // (after a reconnect, and after a resync too).
     for (const [userId, user] of users) {
       if (user.online && !listed.has(userId) && !this.watched.has(userId)) {
         const next = freeze({ ...user, online: false, status: null });
@@ -313,6 +347,10 @@ class PresenceStore implements Presence {
     if (!this.readySettled) {
       this.readySettled = true;
       this.resolveReady();
+    }
+    if (resync) {
+      this.resyncs++;
+      this.rewatchNeeded = true;
     }
     if (this.rewatchNeeded) this.rewatch();
   }
@@ -358,7 +396,13 @@ class PresenceStore implements Presence {
     return { kind: event.kind, user: next, wasOnline: before?.online === true, reason: event.kind === "offline" ? event.reason : undefined };
   }
 
-  private applySubscribeReply(ids: string[], reply: ReturnType<typeof readSubscribeReply>, since: number): void {
+  /**
+   * Applies the reply of the subscribe numbered `sent` (sent when the change counter was `since`).
+   * Per user, the higher version wins; without versions to compare, an event applied while the call
+   * was in flight is newer than this reply; and the reply of a subscribe sent later is, unless both
+   * replies carry versions and this one's is higher.
+   */
+  private applySubscribeReply(ids: string[], reply: ReturnType<typeof readSubscribeReply>, since: number, sent: number): void {
     const online = new Set(reply.online);
     const watched = new Set(this.watched);
     const users = new Map(this.users);
@@ -369,8 +413,16 @@ class PresenceStore implements Presence {
       const version = reply.versions[userId];
       const known = this.versions.get(userId);
       // An event applied while the call was in flight is newer than the reply: by version when the
-      // server sends versions, else by arrival.
-      const stale = version !== undefined && known !== undefined ? version < known : (this.touched.get(userId) ?? 0) > since;
+      // server sends versions, else by arrival. So is the reply of a subscribe sent after this one
+      // (two rewatches in flight after resyncs in a row), unless both carry versions and this one's
+      // is higher.
+      const byVersion = version !== undefined && known !== undefined;
+      const later = this.answeredBy.get(userId);
+      const superseded = later !== undefined && later.sent > sent;
+      const stale = superseded
+        ? !(byVersion && later.versioned && version > known)
+        : byVersion ? version < known : (this.touched.get(userId) ?? 0) > since;
+      if (!superseded) this.answeredBy.set(userId, { sent, versioned: version !== undefined });
       if (stale && before) {
         users.set(userId, freeze({ ...before, watched: true }));
         continue;
@@ -408,21 +460,38 @@ class PresenceStore implements Presence {
     this.commit();
   }
 
-  /** Subscriptions belong to a connection: a new one asks again. */
+  /**
+   * Subscriptions belong to a connection: a new one asks again. A resync asks again too: the replies
+   * refresh the watched users, whom the snapshot leaves alone. Users being unwatched are left out.
+   */
   private rewatch(): void {
     if (this.disposed || !this.rewatchNeeded) return;
     this.rewatchNeeded = false;
-    const ids = [...this.watched];
+    this.subscribeAll([...this.watched].filter((userId) => !this.unwatching.has(userId)));
+  }
+
+  /** `presence:subscribe` for `ids`, in batches of `watchBatchSize`, nobody awaiting (failures go to onError as "rewatch"). */
+  private subscribeAll(ids: string[]): void {
     const size = positive(this.options.watchBatchSize) ?? 100;
     for (let i = 0; i < ids.length; i += size) {
       const batch = ids.slice(i, i + size);
       const since = this.changeCounter;
+      const sent = ++this.subscribeCounter;
       this.connection
         .invoke(Methods.subscribe, { userIds: batch })
         .then((reply) => {
-          if (!this.disposed) this.applySubscribeReply(batch, readSubscribeReply(reply), since);
+          if (!this.disposed) this.applySubscribeReply(batch, readSubscribeReply(reply), since, sent);
         })
         .catch((error: unknown) => this.report(error, "rewatch"));
+    }
+  }
+
+  private doneUnwatching(ids: readonly unknown[]): void {
+    for (const userId of ids) {
+      if (typeof userId !== "string") continue;
+      const count = (this.unwatching.get(userId) ?? 0) - 1;
+      if (count > 0) this.unwatching.set(userId, count);
+      else this.unwatching.delete(userId);
     }
   }
 

@@ -64,7 +64,7 @@ export interface PresenceEventMap {
   offline: (user: UserPresence, reason: string | undefined) => void;
   /** An online user's status changed. */
   status: (user: UserPresence) => void;
-  /** A `presence:bulk-online` was applied (after every connect and reconnect). */
+  /** A `presence:bulk-online` was applied (after every connect and reconnect, and on a server resync). */
   sync: (snapshot: PresenceSnapshot) => void;
 }
 
@@ -136,7 +136,7 @@ export interface Presence {
   on<E extends keyof PresenceEventMap>(event: E, listener: PresenceEventMap[E]): () => void;
   /** `presence:set-status`. Rejects with the server's message when it refuses; nothing changes then. */
   setStatus(status: string): Promise<void>;
-  /** `presence:subscribe`: also see these users (as the server allows). Re-sent after every reconnect. */
+  /** `presence:subscribe`: also see these users (as the server allows). Re-sent after every reconnect and resync. */
   watch(userIds: readonly string[]): Promise<void>;
   /** `presence:unsubscribe`. */
   unwatch(userIds: readonly string[]): Promise<void>;

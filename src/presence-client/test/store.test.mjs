@@ -309,3 +309,170 @@ test("a tab that becomes visible again pings at once", async () => {
   window.dispatchEvent(new Event("visibilitychange"));
   assert.equal(connection.count("presence:ping"), 1, "not after dispose");
 });
+
+// A resync: the server sends presence:bulk-online again on the same, still open connection, because
+// events may have been lost (its store lost data or restarted).
+
+test("a resync takes a user it omits offline, and stays connected and synced", () => {
+  const { connection, presence } = setup();
+  const seen = [];
+  presence.on("online", (u) => seen.push(`+${u.userId}`));
+  presence.on("offline", (u, reason) => seen.push(`-${u.userId}:${reason}`));
+  presence.on("sync", (snapshot) => seen.push(`sync:${snapshot.synced && snapshot.connected}`));
+  connection.connect({ users: ["alice", "bob"], versions: { alice: 1, bob: 1 } });
+  // bob's offline (v2) was lost; the snapshot sent again does not list him.
+  connection.resync({ users: ["alice"], versions: { alice: 1 } });
+  assert.deepEqual(sorted(presence.onlineUsers), ["alice"]);
+  assert.deepEqual(seen, ["+alice", "+bob", "sync:true", "-bob:undefined", "sync:true"]);
+  assert.equal(presence.isSynced, true);
+  assert.equal(presence.getSnapshot().connected, true);
+  assert.equal(connection.count("presence:subscribe"), 0, "nothing watched, nothing re-sent");
+  // Events after it apply at once (nothing is held as pending for a resync), under the version rule.
+  connection.receive("presence:offline", { userId: "bob", timestamp: "t", version: 2 });
+  assert.deepEqual(seen.slice(5), [], "the lost offline, arriving late, emits nothing: bob is offline already");
+  connection.receive("presence:online", { userId: "bob", timestamp: "t", version: 3 });
+  assert.equal(presence.isOnline("bob"), true);
+  presence.dispose();
+});
+
+test("a resync brings online a user whose online was missed", () => {
+  const { connection, presence } = setup();
+  const seen = [];
+  presence.on("online", (u) => seen.push(`+${u.userId}`));
+  presence.on("sync", () => seen.push("sync"));
+  connection.connect({ users: ["alice"], versions: { alice: 1 } });
+  // carol's online (v4) and status (v5) were lost.
+  connection.resync({ users: ["alice", "carol"], statuses: { carol: "busy" }, versions: { alice: 1, carol: 5 } });
+  assert.deepEqual(sorted(presence.onlineUsers), ["alice", "carol"]);
+  assert.equal(presence.statusOf("carol"), "busy");
+  assert.equal(presence.getSnapshot().users.get("carol").version, 5);
+  assert.deepEqual(seen, ["+alice", "sync", "+carol", "sync"]);
+  connection.receive("presence:online", { userId: "carol", timestamp: "t", version: 4 });
+  assert.equal(presence.statusOf("carol"), "busy", "the lost online, arriving late, is older than the snapshot");
+  presence.dispose();
+});
+
+test("a resync re-sends the watches once, and the subscribe reply refreshes a watched user", async () => {
+  const { connection, presence } = setup();
+  let zedOnline = true;
+  connection.replies.set("presence:subscribe", ({ userIds }) =>
+    zedOnline
+      ? { online: userIds.filter((u) => u === "zed"), versions: { zed: 2 } }
+      : { online: [], lastSeen: { zed: "2025-01-31T12:00:00.000Z" }, versions: { zed: 3 } },
+  );
+  connection.connect({ users: ["alice"] });
+  await presence.watch(["zed", "yan"]);
+  assert.equal(presence.isOnline("zed"), true);
+  assert.equal(connection.count("presence:subscribe"), 1, "the first bulk-online of a connection sends no watch");
+  const offlines = [];
+  presence.on("offline", (u) => offlines.push(u.userId));
+  // zed's offline (v3) was lost.
+  zedOnline = false;
+  connection.resync({ users: ["alice"] });
+  assert.equal(presence.isOnline("zed"), true, "the snapshot leaves a watched user alone");
+  await flush();
+  const subscribes = connection.invocations.filter((i) => i.method === "presence:subscribe");
+  assert.equal(subscribes.length, 2, "the watches are re-sent once");
+  assert.deepEqual(subscribes[1].args[0].userIds.sort(), ["yan", "zed"]);
+  assert.equal(presence.isOnline("zed"), false, "the subscribe reply answers for zed");
+  assert.equal(presence.lastSeen("zed").toISOString(), "2025-01-31T12:00:00.000Z");
+  assert.equal(presence.getSnapshot().users.get("zed").version, 3);
+  assert.deepEqual(offlines, ["zed"]);
+  assert.deepEqual(sorted(presence.getSnapshot().watched), ["yan", "zed"]);
+  connection.resync({ users: ["alice"] });
+  await flush();
+  assert.equal(connection.count("presence:subscribe"), 3, "once per resync");
+  connection.dropAndReconnect({ users: ["alice"] });
+  await flush();
+  assert.equal(connection.count("presence:subscribe"), 4, "a reconnect still re-sends them once");
+  presence.dispose();
+});
+
+test("a resync never lowers a known version: an event newer than the snapshot stands", async () => {
+  const { connection, presence } = setup();
+  connection.replies.set("presence:subscribe", () => ({ online: ["zed"], versions: { zed: 3 } }));
+  connection.connect({ users: ["alice", "bob"], versions: { alice: 1, bob: 1 } });
+  await presence.watch(["zed"]);
+  connection.receive("presence:offline", { userId: "alice", timestamp: "t", version: 7 });
+  connection.receive("presence:status", { userId: "bob", status: "away", timestamp: "t", version: 4 });
+  connection.receive("presence:offline", { userId: "zed", timestamp: "t", version: 9 });
+  // The snapshot and the subscribe reply were read before those events.
+  connection.replies.set("presence:subscribe", () => ({ online: ["zed"], versions: { zed: 8 } }));
+  connection.resync({ users: ["alice", "bob"], versions: { alice: 6, bob: 3 } });
+  await flush();
+  assert.equal(connection.count("presence:subscribe"), 2);
+  const snapshot = presence.getSnapshot();
+  assert.equal(snapshot.isOnline("alice"), false, "the snapshot's v6 does not undo the known v7");
+  assert.equal(snapshot.users.get("alice").version, 7);
+  assert.equal(snapshot.statusOf("bob"), "away", "the snapshot's v3 does not undo the known v4");
+  assert.equal(snapshot.users.get("bob").version, 4);
+  assert.equal(snapshot.isOnline("zed"), false, "the reply's v8 does not undo the known v9");
+  assert.equal(snapshot.users.get("zed").version, 9);
+  assert.ok(snapshot.synced && snapshot.connected);
+  connection.receive("presence:online", { userId: "alice", timestamp: "t", version: 7 });
+  assert.equal(presence.isOnline("alice"), false, "v7 again is a duplicate");
+  connection.receive("presence:online", { userId: "alice", timestamp: "t", version: 8 });
+  assert.equal(presence.isOnline("alice"), true);
+  presence.dispose();
+});
+
+test("resyncs in a row while a rewatch is in flight: the later-sent reply stands", async () => {
+  const { connection, presence } = setup();
+  connection.connect({ users: [] });
+  connection.replies.set("presence:subscribe", () => ({ online: ["zed"] }));
+  await presence.watch(["zed"]);
+  const answers = [];
+  connection.replies.set("presence:subscribe", () => new Promise((resolve) => answers.push(resolve)));
+  connection.resync({ users: [] });
+  connection.resync({ users: [] }); // before the first resync's rewatch was answered
+  await flush();
+  assert.equal(answers.length, 2, "one rewatch per resync");
+  answers[1]({ online: [] }); // no versions (a server that predates them): zed left
+  await flush();
+  assert.equal(presence.isOnline("zed"), false);
+  answers[0]({ online: ["zed"] }); // the earlier one, read before, arrives last
+  await flush();
+  assert.equal(presence.isOnline("zed"), false, "an earlier-sent reply does not undo a later one");
+  assert.equal(presence.getSnapshot().synced, true);
+  presence.dispose();
+});
+
+test("a resync while watch and unwatch are in flight: the new watch is asked again, the unwatched user is left out", async () => {
+  const { connection, presence } = setup();
+  connection.connect({ users: [] });
+  connection.replies.set("presence:subscribe", ({ userIds }) => ({ online: userIds }));
+  await presence.watch(["yan"]);
+  let answerWatch;
+  let answerUnwatch;
+  connection.replies.set("presence:subscribe", ({ userIds }) => (answerWatch ? { online: userIds } : new Promise((resolve) => (answerWatch = resolve))));
+  connection.replies.set("presence:unsubscribe", () => new Promise((resolve) => (answerUnwatch = resolve)));
+  const watching = presence.watch(["zed"]);
+  const unwatching = presence.unwatch(["yan"]);
+  connection.resync({ users: [] });
+  await flush();
+  assert.equal(connection.count("presence:subscribe"), 2, "yan is being unwatched and zed is not watched yet: no rewatch");
+  answerUnwatch({ success: true });
+  await unwatching;
+  answerWatch({ online: ["zed"] }); // may have been read before the store recovered
+  await watching;
+  await flush();
+  const subscribes = connection.invocations.filter((i) => i.method === "presence:subscribe");
+  assert.equal(subscribes.length, 3);
+  assert.deepEqual(subscribes[2].args[0].userIds, ["zed"], "zed is asked again");
+  assert.deepEqual(sorted(presence.getSnapshot().watched), ["zed"]);
+  presence.dispose();
+});
+
+test("a resync keeps the ping rhythm unless it names another interval", () => {
+  const { connection, timers, presence } = setup();
+  connection.connect({ users: [], heartbeatIntervalMs: 1000 });
+  timers.advance(900);
+  connection.resync({ users: [], heartbeatIntervalMs: 1000 });
+  timers.advance(100);
+  assert.equal(connection.count("presence:ping"), 1, "resyncs in a row do not postpone the next ping");
+  connection.resync({ users: [], heartbeatIntervalMs: 500 });
+  assert.deepEqual(timers.intervals(), [500]);
+  timers.advance(500);
+  assert.equal(connection.count("presence:ping"), 2);
+  presence.dispose();
+});

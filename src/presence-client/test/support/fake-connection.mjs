@@ -41,6 +41,8 @@ export class FakeConnection {
     this.receive("presence:bulk-online", bulk);
     for (const c of [...this._reconnectedCallbacks]) c("new-connection-id");
   }
+  /** The server sends its snapshot again on the open connection (a resync after it detected possible event loss). */
+  resync(bulk) { this.receive("presence:bulk-online", bulk); }
   handlerCount() {
     let n = this._closedCallbacks.length + this._reconnectingCallbacks.length + this._reconnectedCallbacks.length;
     for (const list of this.handlers.values()) n += list.length;
