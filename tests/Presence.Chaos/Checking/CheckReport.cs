@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Presence.Chaos.History;
 using Presence.Chaos.Scenario;
@@ -31,7 +32,29 @@ internal sealed class CheckReport(ChaosRun run, int histories, long events, long
     /// <summary>Violations of an open defect listed in docs/reliability.md.</summary>
     public IReadOnlyList<Violation> OpenDefects => [.. Violations.Where(static v => v.KnownLimit?.StartsWith(HistoryChecker.OpenDefectPrefix, StringComparison.Ordinal) == true)];
 
-    public override string ToString()
+    /// <summary>The cases a group of new defects prints at the least.</summary>
+    public const int DefectExamples = 20;
+
+    /// <summary>
+    /// The cases printed for each violation group: <c>PRESENCE_CHAOS_EXAMPLES</c> (an integer; <c>all</c> or 0 for
+    /// every case; 3 when unset). A group of new defects prints at least <see cref="DefectExamples"/>.
+    /// </summary>
+    public static int ExamplesFromEnvironment() => ParseExamples(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_EXAMPLES"));
+
+    /// <summary><see cref="ExamplesFromEnvironment"/> for the variable's text: a count, 0 meaning every case.</summary>
+    public static int ParseExamples(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => 3,
+        "all" => 0,
+        var n when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var count) => count,
+        _ => throw new ArgumentException($"PRESENCE_CHAOS_EXAMPLES is '{text}': use a number of cases per violation group, or 'all'."),
+    };
+
+    /// <summary>The report with <see cref="ExamplesFromEnvironment"/> cases per violation group.</summary>
+    public override string ToString() => ToString(ExamplesFromEnvironment());
+
+    /// <summary>The report with <paramref name="examples"/> cases per violation group (0: every case).</summary>
+    public string ToString(int examples)
     {
         var text = new StringBuilder();
         var options = Run.Options;
@@ -54,7 +77,7 @@ internal sealed class CheckReport(ChaosRun run, int histories, long events, long
 
         foreach (var group in Violations.GroupBy(static v => (v.Property, v.KnownLimit)).OrderBy(static g => g.Key.KnownLimit is not null))
         {
-            foreach (var v in group.Take(group.Key.KnownLimit is null ? 20 : 3))
+            foreach (var v in group.Take(examples <= 0 ? int.MaxValue : group.Key.KnownLimit is null ? Math.Max(DefectExamples, examples) : examples))
             {
                 text.AppendLine($"--- {(v.IsDefect ? "NEW DEFECT" : v.KnownLimit!.StartsWith(HistoryChecker.OpenDefectPrefix, StringComparison.Ordinal) ? "open defect" : "known limit")}: {v.Property}: {v.Summary}");
                 text.Append(v.Excerpt);

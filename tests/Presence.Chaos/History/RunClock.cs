@@ -8,7 +8,12 @@ internal static class RunClock
 {
     private static readonly long StartTimestamp = Stopwatch.GetTimestamp();
 
-    public static DateTimeOffset StartUtc { get; } = DateTimeOffset.UtcNow;
+    private static readonly DateTimeOffset ProcessStartUtc = DateTimeOffset.UtcNow;
+
+    private static readonly AsyncLocal<DateTimeOffset?> SavedStartUtc = new();
+
+    /// <summary>When this process's run started; inside <see cref="WithStart{T}"/>, when the saved run being re-checked started.</summary>
+    public static DateTimeOffset StartUtc => SavedStartUtc.Value ?? ProcessStartUtc;
 
     public static double Now => Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
 
@@ -21,4 +26,23 @@ internal static class RunClock
     /// <summary>A store decision time (ISO-8601, <c>Date.toISOString()</c> style) on the run's time line.</summary>
     public static double FromStoreTimestamp(string timestamp) =>
         (DateTimeOffset.Parse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) - StartUtc).TotalSeconds;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on the time line of a run that started at <paramref name="startUtc"/>
+    /// (<see cref="Scenario.ChaosRun.StartUtc"/> of a saved run): versions then convert to that run's seconds.
+    /// Only this call and what it awaits see the change.
+    /// </summary>
+    public static T WithStart<T>(DateTimeOffset startUtc, Func<T> body)
+    {
+        var previous = SavedStartUtc.Value;
+        SavedStartUtc.Value = startUtc;
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            SavedStartUtc.Value = previous;
+        }
+    }
 }

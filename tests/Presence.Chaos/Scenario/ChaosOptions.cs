@@ -8,6 +8,7 @@ namespace Presence.Chaos.Scenario;
 /// (the fault phase: seconds, or a TimeSpan such as <c>00:20:00</c>; 50 s when unset),
 /// <c>PRESENCE_CHAOS_USERS</c> (36), <c>PRESENCE_CHAOS_TEAMS</c> (4) and <c>PRESENCE_CHAOS_REDIS</c>
 /// (<c>standalone</c>, the default, or <c>cluster</c>: 3 masters).
+/// <c>PRESENCE_CHAOS_HISTORY</c> (a saved <c>chaos-history-&lt;seed&gt;.json.gz</c>) re-checks that run instead of running one (ChaosTests).
 /// </summary>
 internal sealed class ChaosOptions
 {

@@ -26,4 +26,10 @@ internal sealed class ChaosRun
     public required IReadOnlyDictionary<string, bool?> FinalStore { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>
+    /// The origin of the run's time line (<see cref="RunClock.StartUtc"/> when it was recorded): store versions
+    /// convert to run seconds against it, so a re-check of a saved run uses its own (<see cref="RunClock.WithStart{T}"/>).
+    /// </summary>
+    public DateTimeOffset StartUtc { get; init; } = RunClock.StartUtc;
 }
