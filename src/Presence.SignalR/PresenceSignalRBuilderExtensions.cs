@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Presence;
@@ -65,11 +66,13 @@ public static class PresenceSignalRBuilderExtensions
         }
 
         services.TryAddSingleton<PresenceHubFilter>();
+        services.TryAddSingleton<PresenceConnections>();
         if (!services.Any(static d => d.ServiceType == typeof(PresenceHubMarker<THub>)))
         {
             services.AddSingleton<PresenceHubMarker<THub>>();
             builder.AddHubOptions<THub>(static o => o.AddFilter<PresenceHubFilter>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IPresenceEventHandler, PresenceHubEventHandler<THub>>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PresenceResync<THub>>());
         }
 
         return builder;

@@ -203,6 +203,44 @@ public sealed class HistoryCheckerTests
         Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property.StartsWith("no resurrection", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_event_older_than_the_snapshot_that_lists_the_user_is_not_judged_against_it()
+    {
+        // A new watcher's bulk-online lists alice with v5; the offline v3 (decided before the read) arrives after it.
+        var (alice, bob) = (Session(1, "alice", "red", 1, closedAt: 20), Session(2, "bob", "red", 4));
+        var earlier = Session(3, "alice", "red", 0.2, closedAt: 2.5);
+        bob.Record(new ReceivedEvent { Kind = EventKind.Offline, UserId = "alice", Version = V + 3, Reason = "disconnected", DecidedAt = 3.9, ArrivedAt = 4.2 });
+        Bulk(bob, 4.1, ("alice", V + 5), ("bob", V + 6));
+        Offline(bob, "alice", V + 7, decidedAt: 20 + Grace + 0.01);
+        bob.LastPingAckAt = 29;
+
+        Assert.DoesNotContain(Check([earlier, alice, bob], checkAt: 30).Violations, v => v.Property == "alternation in version order");
+    }
+
+    [Fact]
+    public void An_online_after_a_snapshot_that_lists_the_user_online_is_caught()
+    {
+        var (alice, bob) = (Session(1, "alice", "red", 1), Session(2, "bob", "red", 2));
+        Bulk(bob, 2.1, ("alice", V + 5), ("bob", V + 6));
+        Online(bob, "alice", V + 7, decidedAt: 6);
+        bob.LastPingAckAt = 29;
+
+        Assert.Contains(Check([alice, bob], checkAt: 30).Defects, v => v.Property == "alternation in version order");
+    }
+
+    [Fact]
+    public void A_second_bulk_online_rebases_the_view_and_the_events_after_it_are_judged_from_it()
+    {
+        // Bob missed alice's online (v4); a later bulk-online (a server resync) lists her; her status after it is fine.
+        var (alice, bob) = (Session(1, "alice", "red", 3), Session(2, "bob", "red", 1));
+        Bulk(bob, 1.1, ("bob", V + 1));
+        Bulk(bob, 4.5, ("alice", V + 4), ("bob", V + 1));
+        bob.Record(new ReceivedEvent { Kind = EventKind.Status, UserId = "alice", Version = V + 5, Status = "busy", DecidedAt = 6, ArrivedAt = 6.01 });
+        bob.LastPingAckAt = 29;
+
+        Assert.DoesNotContain(Check([alice, bob], checkAt: 30).Violations, v => v.Property == "alternation in version order");
+    }
+
     private static long VersionAt(double runSeconds) => (long)((RunClock.StartUtc.ToUnixTimeMilliseconds() / 1000.0 + runSeconds) * 1_000_000);
 
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()

@@ -25,6 +25,10 @@ internal static partial class Log
         Message = "This node's lease in Redis presence shard {Shard} ended (no renewal reached Redis for {TtlMilliseconds} ms) and another node reported its users there offline; its live connections register again, and their users come back online, with their next heartbeat.")]
     public static partial void LeaseLost(ILogger logger, int shard, long ttlMilliseconds);
 
+    [LoggerMessage(EventId = 2008, EventName = "ResyncHandlerFailed", Level = LogLevel.Warning,
+        Message = "A handler of the presence store's resync request failed; this node's connections may keep a stale view until they reconnect.")]
+    public static partial void ResyncHandlerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 2005, EventName = "ShardSweepFailed", Level = LogLevel.Warning,
         Message = "Sweeping some Redis presence shards failed; the others were swept and they are retried on the next sweep.")]
     public static partial void ShardSweepFailed(ILogger logger, Exception exception);

@@ -14,7 +14,7 @@ namespace Presence.Redis.Internal;
 /// <see cref="DataLossRecovery"/> puts this node's record back when Redis loses its data.
 /// </summary>
 /// <remarks>See docs/redis.md for the key layout, the scripts and the failure story.</remarks>
-internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
+internal sealed class RedisPresenceStore : IPresenceStore, IPresenceResyncSource, IAsyncDisposable
 {
     private const string ReadPresence = "read presence";
     private const int RegisterAttempts = 4;
@@ -30,6 +30,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
     private readonly HeartbeatLateness _lateness;
     private readonly LeaseRenewer _renewer;
     private readonly ShardSweeper _sweeper;
+    private readonly ResyncSchedule _resync;
 
     /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
     /// <param name="ownsConnection">Whether disposing the store disposes the connection.</param>
@@ -60,11 +61,23 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         _connection = new RedisConnection(connect, ownsConnection, options.KeyPrefix);
         var context = new RedisStoreContext(_connection, _keys, _settings, _clock, timeProvider, logger);
         _node = new LocalNode(_keys);
-        _recovery = new DataLossRecovery(context, _node);
+
+        // After a restore, or a reconnect (publications meanwhile may be lost), once the shard settled (within
+        // one heartbeat interval every live node has put its connections back) and two sweeps ended what it held back.
+        _resync = new ResyncSchedule(timeProvider, RaiseResyncRequested);
+        _connection.Restored += () => _resync.After(_settings.ResyncDelay);
+        _recovery = new DataLossRecovery(context, _node, () => _resync.After(_settings.ResyncDelay));
         _lateness = new HeartbeatLateness(meterFactory, logger, _settings);
         _renewer = new LeaseRenewer(context, _node, _recovery, _lateness);
         _sweeper = new ShardSweeper(context, _node, _recovery);
     }
+
+    /// <summary>
+    /// Raised one heartbeat interval and two sweep intervals after this node restored a shard that lost its data, or after its
+    /// connection to Redis came back: by then every live node has put its connections back, so a snapshot
+    /// read now is whole.
+    /// </summary>
+    public event EventHandler? ResyncRequested;
 
     internal RedisPresenceKeys Keys => _keys;
 
@@ -157,7 +170,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                     "remove a connection",
                     RedisScripts.Disconnect,
                     lease.Keys,
-                    [lease.Id, entry.User, _settings.GraceMilliseconds, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(shard)],
+                    [lease.Id, entry.User, _settings.GraceMilliseconds, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(shard), _settings.SettleMilliseconds],
                     CancellationToken.None).ConfigureAwait(false));
             }
             catch (PresenceStoreUnavailableException)
@@ -347,10 +360,25 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
         }
 
         // The renewals and restores first: they still need the connection.
+        _resync.Dispose();
         await _renewer.DisposeAsync().ConfigureAwait(false);
         await _recovery.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _lateness.Dispose();
+    }
+
+    private void RaiseResyncRequested()
+    {
+        try
+        {
+            ResyncRequested?.Invoke(this, EventArgs.Empty);
+        }
+#pragma warning disable CA1031 // A handler's failure must not end the store's timers; it is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ResyncHandlerFailed(_logger, exception);
+        }
     }
 
     /// <summary>Renews the node's leases now, which also notices lost data and lost leases (the periodic renewal, run on demand by tests).</summary>
@@ -447,7 +475,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                     "register a connection",
                     RedisScripts.Connect,
                     lease.Keys,
-                    [lease.Id, entry.User, _settings.TtlMilliseconds, _clock.Argument(), _node.KnownEpoch(shard), lease.MayCreate],
+                    [lease.Id, entry.User, _settings.TtlMilliseconds, _clock.Argument(), _node.KnownEpoch(shard), lease.MayCreate, _settings.SettleMilliseconds],
                     cancellationToken).ConfigureAwait(false));
                 if (reply.Lease == LeaseStatus.Held && !_node.ObserveEpoch(shard, reply.Epoch))
                 {
@@ -460,7 +488,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IAsyncDisposable
                             "remove a connection",
                             RedisScripts.Disconnect,
                             lease.Keys,
-                            [lease.Id, entry.User, 0, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(shard)],
+                            [lease.Id, entry.User, 0, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(shard), 0],
                             CancellationToken.None).ConfigureAwait(false);
                         return PresenceTransition.None;
                     }

@@ -52,4 +52,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3012, EventName = "AnonymousRefusedAfterConnect", Level = LogLevel.Warning,
         Message = "{Hub} at '{Route}' refuses anonymous clients only after they connect, so SignalR logs each refusal as an error; map it with .RequirePresenceUser() to refuse them with 401 at negotiate, or set PresenceSignalROptions.IgnoreAnonymousConnections to let them in untracked.")]
     public static partial void AnonymousRefusedAfterConnect(ILogger logger, string hub, string route);
+
+    [LoggerMessage(EventId = 3013, EventName = "Resynced", Level = LogLevel.Information,
+        Message = "Presence resync: the presence store recovered from a fault, so {Connections} connections of {Users} users on this node got their presence:bulk-online again.")]
+    public static partial void Resynced(ILogger logger, int connections, int users);
+
+    [LoggerMessage(EventId = 3014, EventName = "ResyncFailed", Level = LogLevel.Warning,
+        Message = "Presence resync: the snapshot of user '{UserId}' could not be sent again; their connections keep their view until the next event or reconnect.")]
+    public static partial void ResyncFailed(ILogger logger, string userId, Exception exception);
 }

@@ -34,6 +34,9 @@ internal sealed class PresenceConnection
 
     public PresenceHubCommands Commands { get; }
 
+    /// <summary>The hub the connection is on, once it is tracked (a resync sends through that hub's context).</summary>
+    public Type? Hub { get; init; }
+
     /// <summary>The tracked user, or <see langword="null"/> for an ignored anonymous connection.</summary>
     public string? UserId { get; }
 

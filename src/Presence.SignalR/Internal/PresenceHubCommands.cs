@@ -25,8 +25,11 @@ internal sealed class PresenceHubCommands(
 
     public PresenceConnection Anonymous(string connectionId) => new(this, null, connectionId, null, null, null, null);
 
-    public PresenceConnection Track(string userId, string connectionId, IGroupManager groups) => new(
-        this, userId, connectionId, groups, NewBucket(_options.PingRateLimit), NewBucket(_options.SubscribeRateLimit), NewBucket(_options.StatusRateLimit));
+    public PresenceConnection Track(string userId, string connectionId, IGroupManager groups, Type hub) => new(
+        this, userId, connectionId, groups, NewBucket(_options.PingRateLimit), NewBucket(_options.SubscribeRateLimit), NewBucket(_options.StatusRateLimit))
+    {
+        Hub = hub,
+    };
 
     public ValueTask<PresenceResult> PingAsync(PresenceConnection connection)
     {

@@ -13,6 +13,7 @@ namespace Presence.SignalR.Internal;
 internal sealed class PresenceHubFilter(
     IPresenceTracker tracker,
     PresenceHubCommands commands,
+    PresenceConnections connections,
     IOptions<PresenceSignalROptions> options,
     IOptions<PresenceOptions> presenceOptions,
     ILogger<PresenceHubFilter> logger) : IHubFilter
@@ -75,17 +76,15 @@ internal sealed class PresenceHubFilter(
             // Not the connection's token: once started, registration and the fan-out must complete.
             await tracker.ConnectAsync(userId, caller.ConnectionId, CancellationToken.None).ConfigureAwait(false);
             // Hub.Groups is the hub context's group manager, so keeping it beyond this hub instance is safe.
-            caller.Items[PresenceConnection.ItemKey] = commands.Track(userId, caller.ConnectionId, context.Hub.Groups);
+            var connection = commands.Track(userId, caller.ConnectionId, context.Hub.Groups, context.Hub.GetType());
+            caller.Items[PresenceConnection.ItemKey] = connection;
+
+            // Listed before the read: a resync from here on sends this connection a newer snapshot too.
+            connections.Add(connection);
 
             // One store read gives the online list, the statuses and the versions together.
             var visible = await tracker.GetVisiblePresenceAsync(userId, CancellationToken.None).ConfigureAwait(false);
-            var message = new PresenceBulkOnlineMessage
-            {
-                Users = [.. visible.Select(static p => p.UserId)],
-                Statuses = PresenceMaps.Statuses(visible),
-                Versions = PresenceMaps.Versions(visible),
-                HeartbeatIntervalMs = _heartbeatIntervalMs,
-            };
+            var message = PresenceMaps.BulkOnline(visible, _heartbeatIntervalMs);
             await context.Hub.Clients.Caller.SendAsync(PresenceHubMethods.BulkOnline, message, CancellationToken.None).ConfigureAwait(false);
             Log.ConnectionTracked(logger, caller.ConnectionId, userId, visible.Count);
         }
@@ -94,6 +93,7 @@ internal sealed class PresenceHubFilter(
             // An outage: the tracker warned once (1009); the client gets a reason it can show, and retries later.
             Log.StoreUnavailable(logger, "register", caller.ConnectionId);
             caller.Items.Remove(PresenceConnection.ItemKey);
+            connections.Remove(caller.ConnectionId);
             await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
             throw new HubException(StoreUnavailableMessage);
         }
@@ -102,6 +102,7 @@ internal sealed class PresenceHubFilter(
             // SignalR never calls OnDisconnectedAsync after a failed connect: this is the only chance to clean up.
             Log.ConnectFailed(logger, caller.ConnectionId, exception);
             caller.Items.Remove(PresenceConnection.ItemKey);
+            connections.Remove(caller.ConnectionId);
             await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
             throw;
         }
@@ -113,6 +114,7 @@ internal sealed class PresenceHubFilter(
         if (caller.Items.TryGetValue(PresenceConnection.ItemKey, out var item) && item is PresenceConnection { UserId: { } userId })
         {
             caller.Items.Remove(PresenceConnection.ItemKey);
+            connections.Remove(caller.ConnectionId);
             await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
         }
 

@@ -3,6 +3,15 @@ namespace Presence.SignalR.Internal;
 /// <summary>Builds the per-user maps of bulk-online and the subscribe reply from one presence read.</summary>
 internal static class PresenceMaps
 {
+    /// <summary>The <c>presence:bulk-online</c> of a viewer, from the online users it may see.</summary>
+    public static PresenceBulkOnlineMessage BulkOnline(IReadOnlyList<UserPresence> visible, long heartbeatIntervalMs) => new()
+    {
+        Users = [.. visible.Select(static p => p.UserId)],
+        Statuses = Statuses(visible),
+        Versions = Versions(visible),
+        HeartbeatIntervalMs = heartbeatIntervalMs,
+    };
+
     /// <summary>The non-default statuses of the online users, or <see langword="null"/> when everyone is <c>available</c>.</summary>
     public static IReadOnlyDictionary<string, string>? Statuses(IReadOnlyList<UserPresence> users)
     {

@@ -67,7 +67,8 @@ internal sealed class CheckReport(ChaosRun run, int histories, long events, long
             + $"lost (node killed or refused): {sessions.Count(static s => s.CloseCause?.StartsWith("lost", StringComparison.Ordinal) == true)}; statuses set: {sessions.Sum(static s => s.StatusesSet)}; "
             + $"subscribes/unsubscribes: {sessions.Sum(static s => s.Subscribes)}/{sessions.Sum(static s => s.Unsubscribes)}; "
             + $"pings ok/failed: {sessions.Sum(static s => s.PingsOk)}/{sessions.Sum(static s => s.PingsFailed)}");
-        text.AppendLine($"[chaos] events checked: {Events} (bulk-online entries {BulkEntries}; dropped by the version rule {Dropped}); distinct transitions {Decided}; store samples {Run.StoreSamples.Count}");
+        var resyncs = Run.Sessions.Sum(static s => Math.Max(0, s.Events.Count(static e => e.Kind == EventKind.BulkOnline) - 1));
+        text.AppendLine($"[chaos] events checked: {Events} (bulk-online entries {BulkEntries}; dropped by the version rule {Dropped}; resyncs received {resyncs}); distinct transitions {Decided}; store samples {Run.StoreSamples.Count}");
         text.AppendLine($"[chaos] violations: {Violations.Count}: {Defects.Count} new defects, {OpenDefects.Count} of open defects listed in docs/reliability.md, "
             + $"{Violations.Count - Defects.Count - OpenDefects.Count} explained by documented limits");
         foreach (var group in Violations.GroupBy(static v => (v.Property, v.KnownLimit)).OrderBy(static g => g.Key.KnownLimit is not null))

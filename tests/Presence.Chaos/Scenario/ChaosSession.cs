@@ -16,6 +16,7 @@ internal sealed class ChaosSession : IAsyncDisposable
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _pinging = new();
     private readonly TimeSpan _heartbeat;
+    private readonly SemaphoreSlim _watchCalls = new(1, 1);
     private Task _pingLoop = Task.CompletedTask;
     private int _closing;
 
@@ -52,6 +53,11 @@ internal sealed class ChaosSession : IAsyncDisposable
             if (double.IsNaN(History.RegisteredAt))
             {
                 History.RegisteredAt = now;
+            }
+            else
+            {
+                // A resync (the server re-sent the snapshot after a fault): like @presence/client, watch again.
+                _ = ResubscribeAsync();
             }
 
             _registered.TrySetResult();
@@ -128,6 +134,36 @@ internal sealed class ChaosSession : IAsyncDisposable
             return;
         }
 
+        await _watchCalls.WaitAsync(CancellationToken.None);
+        try
+        {
+            await SubscribeOnceAsync(userIds, cancellationToken);
+        }
+        finally
+        {
+            _watchCalls.Release();
+        }
+    }
+
+    private async Task ResubscribeAsync()
+    {
+        await _watchCalls.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (Subscribed.Count > 0 && _connection.State == HubConnectionState.Connected)
+            {
+                await SubscribeOnceAsync([.. Subscribed], CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _watchCalls.Release();
+        }
+    }
+
+    private async Task SubscribeOnceAsync(string[] userIds, CancellationToken cancellationToken)
+    {
+
         History.Record(new ReceivedEvent { Kind = EventKind.SubscribeSent, UserId = string.Empty, ArrivedAt = RunClock.Now, Scope = userIds });
         Subscribed.UnionWith(userIds);
         try
@@ -157,6 +193,7 @@ internal sealed class ChaosSession : IAsyncDisposable
             return;
         }
 
+        await _watchCalls.WaitAsync(CancellationToken.None);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -172,6 +209,10 @@ internal sealed class ChaosSession : IAsyncDisposable
         catch (Exception)
         {
             // Still subscribed, as far as the checker knows.
+        }
+        finally
+        {
+            _watchCalls.Release();
         }
     }
 

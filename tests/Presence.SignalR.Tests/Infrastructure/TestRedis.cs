@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace Presence.SignalR.Tests.Infrastructure;
 
 /// <summary>
@@ -21,36 +17,8 @@ internal static class TestRedis
             return configured;
         }
 
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        var process = Process.Start(new ProcessStartInfo("redis-server")
-        {
-            ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("redis-server did not start.");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => process.Kill();
-
-        await Timeouts.WaitUntilAsync(
-            async () =>
-            {
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    return false;
-                }
-            },
-            $"redis-server answers on 127.0.0.1:{port}");
-        return $"127.0.0.1:{port}";
+        var redis = await PrivateRedis.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => redis.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return redis.EndPoint;
     }
 }

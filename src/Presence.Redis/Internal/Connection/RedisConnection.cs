@@ -20,6 +20,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private Task<IConnectionMultiplexer>? _connection;
     private IDatabase? _database;
     private int _disposed;
+    private int _watching;
 
     /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
     /// <param name="ownsConnection">Whether disposing disposes the multiplexer; never for one the app owns.</param>
@@ -34,6 +35,9 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     /// <summary>Whether the server is a Redis Cluster (known once connected): a script's keys must then share one hash slot.</summary>
     public bool IsCluster { get; private set; }
+
+    /// <summary>Raised when a connection of the multiplexer to Redis came back after it failed (commands or subscriptions).</summary>
+    public event Action? Restored;
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
@@ -103,6 +107,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             var multiplexer = await pending.ConfigureAwait(false);
             IsCluster = multiplexer.GetEndPoints().Any(endPoint => multiplexer.GetServer(endPoint).ServerType == ServerType.Cluster);
+            if (Interlocked.Exchange(ref _watching, 1) == 0)
+            {
+                multiplexer.ConnectionRestored += (_, _) => Restored?.Invoke();
+            }
+
             var database = multiplexer.GetDatabase();
             _database = database;
             return database;

@@ -22,6 +22,8 @@ internal sealed class RedisStoreSettings
         GraceMilliseconds = Grace > TimeSpan.Zero ? (long)Math.Ceiling(Grace.TotalMilliseconds) : 0;
         LastSeenRetentionMilliseconds = (long)Math.Min(presenceOptions.LastSeenRetention.TotalMilliseconds, long.MaxValue / 4);
         HeartbeatInterval = presenceOptions.HeartbeatInterval;
+        SettleMilliseconds = (long)HeartbeatInterval.TotalMilliseconds;
+        ResyncDelay = HeartbeatInterval + presenceOptions.SweepInterval + presenceOptions.SweepInterval;
         LeaseRenewalPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(1).Ticks, Math.Min(Ttl.Ticks / 3, HeartbeatInterval.Ticks / 2)));
         BatchSize = options.HeartbeatBatchSize;
         ShardCount = options.ExpiryShards;
@@ -40,6 +42,15 @@ internal sealed class RedisStoreSettings
     public RedisValue LastSeenRetentionMilliseconds { get; }
 
     public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>
+    /// How long a shard settles after a new epoch started over lost data: one heartbeat interval, in which
+    /// every live node renews at least twice and so restores. Meanwhile nobody is taken offline for lack of a holder.
+    /// </summary>
+    public RedisValue SettleMilliseconds { get; }
+
+    /// <summary>How long after a restore (or a reconnect) the node's connections get their snapshot again: the settling, then two sweeps that end what it held back.</summary>
+    public TimeSpan ResyncDelay { get; }
 
     /// <summary>How often the node renews its lease: <c>min(ConnectionTtl / 3, HeartbeatInterval / 2)</c>, so two renewals can fail before it ends.</summary>
     public TimeSpan LeaseRenewalPeriod { get; }

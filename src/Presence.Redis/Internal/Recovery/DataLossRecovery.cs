@@ -22,13 +22,18 @@ internal sealed class DataLossRecovery : IAsyncDisposable
     private readonly LocalNode _node;
     private readonly Task?[] _running;
     private readonly ConcurrentDictionary<Task, byte> _restores = new();
+    private readonly Action _restored;
     private readonly Lock _lock = new();
     private volatile bool _stopping;
 
-    public DataLossRecovery(RedisStoreContext context, LocalNode node)
+    /// <param name="context">The store's connection, settings, clocks and logger.</param>
+    /// <param name="node">What this node holds.</param>
+    /// <param name="restored">Called after each restore that succeeded (the node's connections get their snapshot again once the shard settled).</param>
+    public DataLossRecovery(RedisStoreContext context, LocalNode node, Action restored)
     {
         (_connection, _, _settings, _clock, _timeProvider, _logger) = context;
         _node = node;
+        _restored = restored;
         _running = new Task?[node.ShardCount];
     }
 
@@ -138,6 +143,7 @@ internal sealed class DataLossRecovery : IAsyncDisposable
                 }
 
                 Log.ShardRestored(_logger, shard, reply.Restored);
+                _restored();
             }
 #pragma warning disable CA1031 // A restore runs in the background and is awaited on dispose: it logs every failure and never faults.
             catch (Exception exception)

@@ -43,30 +43,46 @@ internal static class RedisScripts
         end
         -- A node's hash in this shard: KEYS[2] is '{prefix}:{s}:users'.
         local NP = string.sub(KEYS[2], 1, -6) .. 'n:'
-        -- The shard's epoch: 'seconds.microseconds:run_id' of the server that started it. A missing key
-        -- (FLUSHALL, restart empty) or another server's run id (a restart, which loads a snapshot or an
-        -- AOF that may be behind; a failover to a replica that may lag) starts a new one, so every node
-        -- puts its connections back and re-states its grace periods.
+        -- The shard's epoch: '[S]ms.microseconds:run_id', started at ms (the decision clock) on the server
+        -- run_id. A missing key (FLUSHALL, restart empty) or another server's run id (a restart, which loads
+        -- a snapshot or an AOF that may be behind; a failover to a replica that may lag) starts a new one,
+        -- so every node puts its connections back and re-states its grace periods. 'S' marks an epoch
+        -- started over lost data (an old epoch was there, or the caller knew one): it settles (below).
         -- A new epoch also gives every lease the data holds a full TTL from now: a snapshot's leases may
         -- have ended meanwhile, but their nodes are alive until they fail to renew after this point.
-        local function epoch(key, ms, ttl)
+        local function epoch(key, ms, ttl, known)
           local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
           local e = redis.call('GET', key)
           if not e or string.sub(e, -#run - 1) ~= ':' .. run then
             local t = redis.call('TIME')
-            e = t[1] .. '.' .. t[2] .. ':' .. run
+            local lost = e or known ~= ''
+            e = (lost and 'S' or '') .. fmt(ms) .. '.' .. t[2] .. ':' .. run
             redis.call('SET', key, e)
             local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
             for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ms + ttl, id) end
+            -- The data's grace periods are unconfirmed (a negative score): the node that started one states it
+            -- again in its restore; one nobody states ended, or was cancelled, after the data's point in time.
+            if lost then
+              local graced = redis.call('ZRANGEBYSCORE', KEYS[4], 0, '+inf', 'WITHSCORES')
+              for i = 1, #graced, 2 do redis.call('ZADD', KEYS[4], -tonumber(graced[i + 1]) - 1, graced[i]) end
+            end
             return e, true
           end
           return e, false
+        end
+        -- Whether the shard's data settles: an epoch started over lost data less than hold ms ago. Every
+        -- live node renews at least twice per heartbeat interval, and restores when a renewal finds a new
+        -- epoch; until then a user may have a holder that has not put its connections back yet, so nobody
+        -- is taken offline for lack of a holder, and no grace period or dead node is ended.
+        local function settling(ms, hold)
+          local started = string.match(redis.call('GET', KEYS[3]) or '', '^S(%d+)%.')
+          return started ~= nil and tonumber(started) + hold > ms
         end
         -- The node's lease: 1 renewed (or created, when may_create), -1 lost (the lease ended and was
         -- swept: its users were reported offline), -2 the shard lost its data since the epoch the node
         -- knows (the node restores it first). Also returns the epoch.
         local function lease(node, ms, ttl, known, may_create)
-          local e = epoch(KEYS[3], ms, ttl)
+          local e = epoch(KEYS[3], ms, ttl, known)
           if known ~= '' and known ~= e then return -2, e end
           if may_create ~= '1' and not redis.call('ZSCORE', KEYS[1], node) then return -1, e end
           redis.call('ZADD', KEYS[1], 'GT', ms + ttl, node)
@@ -100,7 +116,10 @@ internal static class RedisScripts
 
     /// <summary>
     /// Registers a connection. KEYS[10]: the node's hash. ARGV: node id, userId, ttlMs, clock, the
-    /// epoch the node knows ('' when none), '1' when the node may create its lease in this shard.
+    /// epoch the node knows ('' when none), '1' when the node may create its lease in this shard, holdMs
+    /// (how long a new epoch settles). While the shard settles after lost data, a user it brings online is
+    /// not reported: whether the watchers were shown the user online is lost with the data, and the
+    /// resync after the settling tells every watcher.
     /// Returns {1 came online | 0 no change | -1 lease lost | -2 data lost, the user's new version (0
     /// when none), the decision time ms, the shard epoch when it differs from the node's else ''}.
     /// </summary>
@@ -116,12 +135,15 @@ internal static class RedisScripts
           redis.call('ZREM', KEYS[4], ARGV[2])
           return {0, 0, ms, e}
         end
-        return {1, came_online(ARGV[2], us), ms, e}
+        local v = came_online(ARGV[2], us)
+        if settling(ms, tonumber(ARGV[7])) then return {0, 0, ms, e} end
+        return {1, v, ms, e}
         """;
 
     /// <summary>
     /// Removes a connection. KEYS[10]: the node's hash. ARGV: node id, userId, graceMs, clock, ttlMs,
-    /// the epoch the node knows. With a grace period the user's last connection's removal parks the
+    /// the epoch the node knows, holdMs (how long a new epoch settles). With a grace period, or while the
+    /// shard's data settles after a new epoch, the user's last connection's removal parks the
     /// user in <c>grace</c> (scored with the disconnect time) instead of taking them offline.
     /// Returns {outcome, version, time ms}: {0, 0, 0} when nothing changed, {1, the user's new version,
     /// disconnect time ms} when the user went offline, {2, 0, disconnect time ms} when a grace period
@@ -142,7 +164,7 @@ internal static class RedisScripts
         if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 or held(ARGV[2], redis.call('ZRANGE', KEYS[1], 0, -1)) then
           return {0, 0, 0}
         end
-        if tonumber(ARGV[3]) > 0 then
+        if tonumber(ARGV[3]) > 0 or settling(ms, tonumber(ARGV[7])) then
           redis.call('ZADD', KEYS[4], ms, ARGV[2])
           return {2, 0, ms}
         end
@@ -162,8 +184,11 @@ internal static class RedisScripts
     /// <summary>
     /// Sweeps one shard. KEYS[10]: the node's hash. ARGV: node id, clock, ttlMs, graceMs,
     /// lastSeenRetentionMs, limit (0 only probes), the epoch the node knows, lease mode ('c' renew or
-    /// create, 'r' renew, 'n' the node expires nothing here: leave its lease and the epoch alone), then pairs userId,
-    /// how many ms ago the lease ended, one per connection of this node that expired.
+    /// create, 'r' renew, 'n' the node expires nothing here: leave its lease and the epoch alone), holdMs
+    /// (how long a new epoch settles), then pairs userId, how many ms ago the lease ended, one per
+    /// connection of this node that expired. While the shard settles, an expired last connection parks
+    /// its user in <c>grace</c>, and no dead node or grace period is ended: a node may not have put its
+    /// connections back yet.
     /// In order: this node's expired connections; nodes whose lease ended are moved to <c>dead</c> and
     /// their hashes swept (HRANDFIELD ... up to the budget: the cost is O(swept)); ended grace periods,
     /// oldest first; then up to <c>limit</c> last-seen times past the retention, with their versions.
@@ -202,7 +227,7 @@ internal static class RedisScripts
         -- snapshot holds leases and grace periods that ended while the nodes were alive.
         if ARGV[8] == 'n' and (#ended > 0 or redis.call('EXISTS', KEYS[8]) == 1
             or #redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ms - tonumber(ARGV[4]), 'LIMIT', 0, 1) > 0) then
-          local current, created = epoch(KEYS[3], ms, tonumber(ARGV[3]))
+          local current, created = epoch(KEYS[3], ms, tonumber(ARGV[3]), ARGV[7])
           if created or (ARGV[7] ~= '' and current ~= ARGV[7]) then
             out[4] = -2; out[5] = current
             return out
@@ -218,9 +243,10 @@ internal static class RedisScripts
         end
         local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
         local processed, removed = 0, 0
+        local hold = settling(ms, tonumber(ARGV[9]))
         -- This node's connections that expired (their clients stopped pinging).
         if l == 1 then
-          for i = 9, #ARGV, 2 do
+          for i = 10, #ARGV, 2 do
             local user = ARGV[i]
             local n = tonumber(redis.call('HGET', KEYS[10], user))
             if n then
@@ -230,17 +256,21 @@ internal static class RedisScripts
               else
                 redis.call('HDEL', KEYS[10], user)
                 if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then
-                  offline(user, ms - tonumber(ARGV[i + 1]), 'e')
+                  if hold then
+                    redis.call('ZADD', KEYS[4], ms - tonumber(ARGV[i + 1]), user)
+                  else
+                    offline(user, ms - tonumber(ARGV[i + 1]), 'e')
+                  end
                 end
               end
             end
           end
-          processed = (#ARGV - 8) / 2
+          processed = (#ARGV - 9) / 2
           if removed > 0 then redis.call('HINCRBY', KEYS[9], node, -removed) end
         end
         local budget = limit - processed
         -- Dead nodes: every connection they held, in one sweep when the budget allows.
-        local dead = redis.call('ZRANGE', KEYS[8], 0, -1, 'WITHSCORES')
+        local dead = hold and {} or redis.call('ZRANGE', KEYS[8], 0, -1, 'WITHSCORES')
         for i = 1, #dead, 2 do
           if budget <= 0 then out[1] = 1; break end
           local id, at = dead[i], dead[i + 1]
@@ -271,11 +301,23 @@ internal static class RedisScripts
           end
         end
         -- Grace periods that ended: the user did not come back.
-        if budget > 0 then
+        if hold then
+          -- Settling: nothing ends yet (see above); the next sweep after the hold ends what is due.
+        elseif budget > 0 then
           local graced = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ms - tonumber(ARGV[4]), 'WITHSCORES', 'LIMIT', 0, budget + 1)
           local g = #graced / 2
           if g > budget then g = budget; out[1] = 1 end
-          for i = 1, g do offline(graced[2 * i - 1], graced[2 * i], 'd') end
+          for i = 1, g do
+            local user, at = graced[2 * i - 1], tonumber(graced[2 * i])
+            if at >= 0 then
+              offline(user, at, 'd')
+            else
+              -- An unconfirmed grace period from lost data that no node stated again: forgotten without a
+              -- report (the resync after the settling shows the watchers who is online).
+              redis.call('ZREM', KEYS[4], user)
+              if redis.call('HEXISTS', KEYS[2], user) == 1 and not held(user, ids) then went_offline(user, ms, us) end
+            end
+          end
           processed = processed + g
         elseif redis.call('ZCOUNT', KEYS[4], '-inf', ms - tonumber(ARGV[4])) > 0 then
           out[1] = 1
@@ -311,7 +353,7 @@ internal static class RedisScripts
     /// </summary>
     public const string Restore = Prelude + """
         local ms, us = now(ARGV[2])
-        local e = epoch(KEYS[3], ms, tonumber(ARGV[3]))
+        local e = epoch(KEYS[3], ms, tonumber(ARGV[3]), 'restore')
         local node = ARGV[1]
         redis.call('ZREM', KEYS[8], node)
         redis.call('ZADD', KEYS[1], ms + tonumber(ARGV[3]), node)
@@ -345,6 +387,9 @@ internal static class RedisScripts
             came_online(ARGV[i], us)
             redis.call('ZADD', KEYS[4], math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
             restored = restored + 1
+          elseif redis.call('ZSCORE', KEYS[4], ARGV[i]) then
+            -- The data held it too: confirmed (see epoch).
+            redis.call('ZADD', KEYS[4], math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
           end
         end
         return {e, restored}

@@ -147,7 +147,7 @@ internal sealed class ShardSweeper
                 var lease = _node.Lease(shard);
                 var mine = first ? expired[shard] : null;
                 var count = mine?.Count ?? 0;
-                var args = new RedisValue[8 + (2 * count)];
+                var args = new RedisValue[9 + (2 * count)];
                 args[0] = lease.Id;
                 args[1] = clock;
                 args[2] = _settings.TtlMilliseconds;
@@ -156,10 +156,11 @@ internal sealed class ShardSweeper
                 args[5] = count + perShard + (i < extra ? 1 : 0);
                 args[6] = _node.KnownEpoch(shard);
                 args[7] = count > 0 ? "r" : "n";
+                args[8] = _settings.SettleMilliseconds;
                 for (var j = 0; j < count; j++)
                 {
-                    args[8 + (2 * j)] = mine![j].Entry.User;
-                    args[9 + (2 * j)] = mine[j].AgoMs;
+                    args[9 + (2 * j)] = mine![j].Entry.User;
+                    args[10 + (2 * j)] = mine[j].AgoMs;
                 }
 
                 calls[i] = (lease, mine, database.ScriptEvaluateAsync(RedisScripts.Sweep, lease.Keys, args));
@@ -200,6 +201,11 @@ internal sealed class ShardSweeper
                 if (reply.Users is { } users)
                 {
                     (sweptUsers ??= []).AddRange(users);
+                    foreach (var user in users)
+                    {
+                        // Its grace period (if this node started it) is over: a later restore must not state it again.
+                        _node.Graces.TryRemove(user.UserId, out _);
+                    }
                 }
 
                 if (reply.HasMore)
