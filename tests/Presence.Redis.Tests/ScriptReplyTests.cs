@@ -65,8 +65,11 @@ public sealed class ScriptReplyTests
     }
 
     [Fact]
-    public void Restore_EpochAndCount() =>
-        Assert.Equal(new RestoreReply("e3", 17), RestoreReply.Read(Reply("e3", 17)));
+    public void Restore_EpochCountAndLate()
+    {
+        Assert.Equal(new RestoreReply("e3", 17, false), RestoreReply.Read(Reply("e3", 17, 0)));
+        Assert.Equal(new RestoreReply("e3", 17, true), RestoreReply.Read(Reply("e3", 17, 1)));
+    }
 
     private static RedisResult Reply(params object[] items) =>
         RedisResult.Create([.. items.Select(item => item switch

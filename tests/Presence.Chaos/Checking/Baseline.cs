@@ -3,7 +3,9 @@ using Presence.Chaos.History;
 namespace Presence.Chaos.Checking;
 
 /// <summary>
-/// The last snapshot (a bulk-online, or a subscribe reply) that covered a user at one watcher: whether it
-/// listed the user online, and with which version. The watcher's later events about the user are judged from it.
+/// The last snapshot (a bulk-online, or a subscribe reply) that covered a user at one watcher: whether the
+/// watcher shows the user online after it, and the version below which events are the version rule's business
+/// (the listing's version, or a newer one the watcher had already applied; null when the snapshot leaves the
+/// user out). The watcher's later events about the user are judged from it.
 /// </summary>
-internal readonly record struct Baseline(ReceivedEvent Snapshot, string Label, bool Listed, long Version);
+internal readonly record struct Baseline(ReceivedEvent Snapshot, string Label, bool Online, long? Floor);

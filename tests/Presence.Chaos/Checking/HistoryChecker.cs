@@ -42,6 +42,7 @@ internal sealed class HistoryChecker
     private const string LostInFaultLimit = "at-most-once backplane: an event published while Redis restarted, or while the watcher's node was frozen, is lost; it heals at the next reconnect";
     private const string DataLossLimit = "redis.md Known limits after data loss: a user who left during the outage is never announced offline; an extra came online";
     private const string SettlingSnapshotLimit = "redis.md Known limits after data loss: a snapshot (bulk-online, subscribe reply) read before every node put its connections back misses their users; the resync one heartbeat interval later replaces it";
+    private const string DirectoryLostLimit = "signalr.md Subscriptions: the watch group is chosen by the interest resolver's answer at subscribe time; the demo's team directory lives in the presence Redis and was lost with the data until the test wrote it back, so a subscribe answered meanwhile joined a teammate's watch group and the connection hears that teammate twice until it subscribes again";
     private const string NodeKillLimit = "a node killed between deciding a transition and publishing it: nobody hears that transition";
 
     /// <summary>Open defects: real, reproduced, reported in docs/reliability.md "Open defects"; the suite stays green on them only because they are listed there.</summary>
@@ -49,8 +50,7 @@ internal sealed class HistoryChecker
 
     private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
     private const string SnapshotSweepDefect = OpenDefectPrefix + " D5 (reliability.md): after a restart from an RDB snapshot, a sweep runs on the snapshot's data before any node's restore (the Sweep script does not check the shard epoch): it expires a lease renewed after the snapshot, or ends a grace period that a reconnect after the snapshot had cancelled, and announces the offline; the restore or the next heartbeat then brings the user back silently";
-    private const string StalledHeartbeatDefect = OpenDefectPrefix + " D2 (reliability.md): a ping in flight when a tab closes, from a connection whose lease had run out (or that a data loss had removed), registers the closed connection again (its disconnect waits for the ping): watchers see the user come online after the tab closed";
-    private const string LateHeartbeatDefect = OpenDefectPrefix + " D4 (reliability.md): a closed connection comes back online shortly (within ConnectionTtl + SweepInterval + 1 s) after its user's offline was announced";
+    private const string ClosingPingLimit = "protocol.md Known limits: a ping sent just before a tab closed (in flight at the close, or held up by a stall or a frozen node), by a connection the store had dropped, registers it again: the server handles the ping before it sees the close, so the user comes online until the close is handled";
     private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
 
     private readonly ChaosRun _run;
@@ -237,7 +237,8 @@ internal sealed class HistoryChecker
 
             if (!seen.Add((e.UserId, e.Version)))
             {
-                Add("at most once per connection", null, $"session #{watcher.Id} received v{e.Version} of {e.UserId} twice: {e}", watcher, e.UserId, e.ArrivedAt);
+                Add("at most once per connection", SubscribedWhileDirectoryLost(watcher, e.UserId, team) ? DirectoryLostLimit : null,
+                    $"session #{watcher.Id} received v{e.Version} of {e.UserId} twice: {e}", watcher, e.UserId, e.ArrivedAt);
                 continue;
             }
 
@@ -317,9 +318,13 @@ internal sealed class HistoryChecker
                 CheckAlternation(watcher, userId, BaselineOf(userId), [.. segment.OrderBy(static x => x.Version)]);
             }
 
-            _baselines[userId] = new Baseline(e, label, listed.Contains(userId), e.Versions.GetValueOrDefault(userId));
             var before = known.GetValueOrDefault(userId);
             var wasOnline = online.Contains(userId);
+
+            // A listing older than an event the watcher applied already: by the version rule that event's state stands.
+            _baselines[userId] = listed.Contains(userId) && e.Versions.GetValueOrDefault(userId) < before
+                ? new Baseline(e, label, wasOnline, before)
+                : new Baseline(e, label, listed.Contains(userId), listed.Contains(userId) ? e.Versions.GetValueOrDefault(userId) : null);
             var nowOnline = listed.Contains(userId);
             var version = e.Versions.GetValueOrDefault(userId);
             var stale = nowOnline
@@ -354,6 +359,31 @@ internal sealed class HistoryChecker
                 online.Remove(userId);
             }
         }
+    }
+
+    /// <summary>Whether the watcher subscribed to its teammate <paramref name="userId"/> while a data loss had emptied the demo's team directory.</summary>
+    private bool SubscribedWhileDirectoryLost(SessionHistory watcher, string userId, HashSet<string> team)
+    {
+        if (!team.Contains(userId))
+        {
+            return false;
+        }
+
+        var sent = double.NaN;
+        foreach (var e in watcher.Events)
+        {
+            if (e.Kind == EventKind.SubscribeSent && e.Scope.Contains(userId))
+            {
+                sent = e.ArrivedAt;
+            }
+            else if (e.Kind is EventKind.SubscribeReply && e.Scope.Contains(userId) && !double.IsNaN(sent)
+                && _dataLoss.Any(f => f.Start <= e.ArrivedAt && sent <= f.End + Delivery))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Baseline? BaselineOf(string userId) => _baselines.TryGetValue(userId, out var baseline) ? baseline : null;
@@ -474,12 +504,11 @@ internal sealed class HistoryChecker
         {
             // Listed: the snapshot carries the user's version. Not listed: it reflects every change decided well
             // before it arrived; a change decided just before may still be on its way (a snapshot race).
-            var floor = b.Listed
-                ? b.Version
-                : _decidedByUser.GetValueOrDefault(userId, []).Where(x => x.DecidedAt < b.Snapshot.ArrivedAt - Delivery)
+            var floor = b.Floor
+                ?? _decidedByUser.GetValueOrDefault(userId, []).Where(x => x.DecidedAt < b.Snapshot.ArrivedAt - Delivery)
                     .Select(static x => x.Version).DefaultIfEmpty(0).Max();
             ordered = ordered.FindAll(x => x.Version > floor);
-            previousOnline = b.Listed;
+            previousOnline = b.Online;
         }
 
         foreach (var current in ordered)
@@ -499,7 +528,7 @@ internal sealed class HistoryChecker
             };
             var afterSnapshot = previous is null;
             var earlier = previous;
-            var before = previous?.ToString() ?? $"{baseline!.Value.Label} @{baseline.Value.Snapshot.ArrivedAt:0.000} {(baseline.Value.Listed ? $"listing {userId}:v{baseline.Value.Version}" : $"not listing {userId}")}";
+            var before = previous?.ToString() ?? $"{baseline!.Value.Label} @{baseline.Value.Snapshot.ArrivedAt:0.000} {(baseline.Value.Online ? $"showing {userId} online as of v{baseline.Value.Floor}" : $"showing {userId} offline")}";
             var previousDecidedAt = previous?.DecidedAt ?? baseline!.Value.Snapshot.ArrivedAt;
             previous = current;
             previousOnline = current.Kind != EventKind.Offline;
@@ -509,13 +538,13 @@ internal sealed class HistoryChecker
             }
 
             string? limit;
-            if (afterSnapshot && baseline is { Listed: false } && current.Kind != EventKind.Online
+            if (afterSnapshot && baseline is { Online: false } && current.Kind != EventKind.Online
                 && current.DecidedAt < baseline.Value.Snapshot.ArrivedAt)
             {
                 // Decided before the snapshot arrived, and it may have been read before that change: the snapshot race.
                 limit = SnapshotLimit;
             }
-            else if (afterSnapshot && baseline is { Listed: false } b2
+            else if (afterSnapshot && baseline is { Online: false } b2
                 && _dataLoss.Any(f => f.Start <= b2.Snapshot.ArrivedAt && b2.Snapshot.ArrivedAt <= f.End + Recovery))
             {
                 limit = SettlingSnapshotLimit;
@@ -566,21 +595,21 @@ internal sealed class HistoryChecker
         {
             if (!_open[e.UserId].Contains(e.DecidedAt))
             {
-                // The marked case (D2): the user had just expired, and a connection closed with its ping in flight just
-                // before (or through a Redis stall): that ping registered the closed connection again. A heartbeat landing
-                // after its own connection's disconnect (issue 13 defect 1) follows an offline(disconnected) instead.
-                var previous = _decidedByUser[e.UserId].LastOrDefault(o => o.Version < e.Version && o.Kind != EventKind.Status);
-                // The store had dropped the connection before its close: an announced expiry, or a data loss after the
-                // user's last announced transition (the store forgets the connection silently, as documented).
-                var stalledClose = _sessionsOf[e.UserId].Any(s => s.CloseCause == "closed with a ping in flight" && s.ClosedAt <= e.DecidedAt
-                        && (previous is { Kind: EventKind.Offline, Reason: "expired" }
-                            || _dataLoss.Any(f => f.Start <= s.ClosedAt && f.Start >= (previous?.DecidedAt ?? double.NegativeInfinity)))
-                        && (e.DecidedAt <= s.ClosedAt + 2
-                            || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
-                // D4: the same shortly after an announced offline of any kind; anything later is a new defect.
-                var lateHeartbeat = !stalledClose && previous is { Kind: EventKind.Offline }
-                    && _sessionsOf[e.UserId].Any(s => s.ClosedAt <= e.DecidedAt && e.DecidedAt <= s.ClosedAt + ExpiryBound);
-                Add("no resurrection: came online only while a connection of the user is open", stalledClose ? StalledHeartbeatDefect : lateHeartbeat ? LateHeartbeatDefect : null,
+                // A ping the client sent before it closed the connection (in flight at the close, or held up by a stall
+                // or a frozen node), from a connection the store had dropped: the server handles it before the close.
+                // Only when the store had dropped the connection before (the user's last transition is an offline, or
+                // data was lost since), and only before that close was handled: an online after the close's own
+                // offline is a heartbeat that reached the store after its disconnect (issue 13 defect 1).
+                var decided = _decidedByUser[e.UserId];
+                var previous = decided.LastOrDefault(o => o.Version < e.Version && o.Kind != EventKind.Status);
+                var dropped = previous is { Kind: EventKind.Offline } || _dataLoss.Any(f => f.Start <= e.DecidedAt && f.Start >= (previous?.DecidedAt ?? double.NegativeInfinity));
+                var pingBeforeClose = dropped && _sessionsOf[e.UserId].Any(s => s.IsClosed && s.ClosedAt <= e.DecidedAt
+                    && (s.CloseCause == "closed with a ping in flight" || s.PingsFailed > 0)
+                    && !decided.Any(o => o.Kind == EventKind.Offline && o.Reason == "disconnected" && o.Version < e.Version
+                        && o.DecidedAt >= s.ClosedAt - 0.05 && o.DecidedAt <= s.ClosedAt + CloseSlack)
+                    && (e.DecidedAt <= s.ClosedAt + 2
+                        || _run.Faults.Any(f => IsStall(f) && f.Start <= s.ClosedAt && s.ClosedAt <= f.End + Recovery && e.DecidedAt <= f.End + Recovery)));
+                Add("no resurrection: came online only while a connection of the user is open", pingBeforeClose ? ClosingPingLimit : null,
                     $"{e.UserId} came online (v{e.Version}) at {e.DecidedAt:0.000} with no open connection (first heard by session #{_decided[(e.UserId, e.Version)].SessionId})",
                     null, e.UserId, e.DecidedAt);
             }

@@ -21,6 +21,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private IDatabase? _database;
     private int _disposed;
     private int _watching;
+    private int _subscribed;
 
     /// <param name="connect">Returns the connection; called once, again only after a failed first connect.</param>
     /// <param name="ownsConnection">Whether disposing disposes the multiplexer; never for one the app owns.</param>
@@ -38,6 +39,18 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     /// <summary>Raised when a connection of the multiplexer to Redis came back after it failed (commands or subscriptions).</summary>
     public event Action? Restored;
+
+    /// <summary>Raised when any node of this key prefix asked every node for a resync (<see cref="PublishResyncAsync"/>).</summary>
+    public event Action? ResyncAsked;
+
+    private RedisChannel ResyncChannel => RedisChannel.Literal(_keyPrefix + ":resync");
+
+    /// <summary>Asks every node sharing the key prefix for a resync of its connections' snapshots (one <c>PUBLISH</c>).</summary>
+    public async Task PublishResyncAsync()
+    {
+        var database = await GetDatabaseAsync("ask the nodes for a resync").ConfigureAwait(false);
+        await GuardAsync("ask the nodes for a resync", database.PublishAsync(ResyncChannel, "1")).ConfigureAwait(false);
+    }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
@@ -95,6 +108,25 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Listens to the resync channel; never throws (a failed subscribe is tried again when a connection comes back).</summary>
+    private async Task SubscribeResyncAsync(IConnectionMultiplexer multiplexer)
+    {
+        if (Volatile.Read(ref _subscribed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await multiplexer.GetSubscriber().SubscribeAsync(ResyncChannel, (_, _) => ResyncAsked?.Invoke()).ConfigureAwait(false);
+            Volatile.Write(ref _subscribed, 1);
+        }
+        catch (Exception exception) when (IsFailure(exception))
+        {
+            // Redis is not reachable yet: ConnectionRestored subscribes again.
+        }
+    }
+
     private async ValueTask<IDatabase> ConnectAsync(string operation)
     {
         Task<IConnectionMultiplexer> pending;
@@ -109,7 +141,12 @@ internal sealed class RedisConnection : IAsyncDisposable
             IsCluster = multiplexer.GetEndPoints().Any(endPoint => multiplexer.GetServer(endPoint).ServerType == ServerType.Cluster);
             if (Interlocked.Exchange(ref _watching, 1) == 0)
             {
-                multiplexer.ConnectionRestored += (_, _) => Restored?.Invoke();
+                multiplexer.ConnectionRestored += (_, _) =>
+                {
+                    Restored?.Invoke();
+                    _ = SubscribeResyncAsync(multiplexer);
+                };
+                _ = SubscribeResyncAsync(multiplexer);
             }
 
             var database = multiplexer.GetDatabase();

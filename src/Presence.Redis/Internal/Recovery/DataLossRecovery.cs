@@ -144,6 +144,11 @@ internal sealed class DataLossRecovery : IAsyncDisposable
 
                 Log.ShardRestored(_logger, shard, reply.Restored);
                 _restored();
+                if (reply.Late)
+                {
+                    // The other nodes' resyncs ran without these users: ask every node for one more.
+                    await _connection.PublishResyncAsync().ConfigureAwait(false);
+                }
             }
 #pragma warning disable CA1031 // A restore runs in the background and is awaited on dispose: it logs every failure and never faults.
             catch (Exception exception)

@@ -76,7 +76,7 @@ internal static class RedisScripts
         -- is taken offline for lack of a holder, and no grace period or dead node is ended.
         local function settling(ms, hold)
           local started = string.match(redis.call('GET', KEYS[3]) or '', '^S(%d+)%.')
-          return started ~= nil and tonumber(started) + hold > ms
+          return started ~= nil and tonumber(started) + hold > ms, tonumber(started)
         end
         -- The node's lease: 1 renewed (or created, when may_create), -1 lost (the lease ended and was
         -- swept: its users were reported offline), -2 the shard lost its data since the epoch the node
@@ -117,9 +117,9 @@ internal static class RedisScripts
     /// <summary>
     /// Registers a connection. KEYS[10]: the node's hash. ARGV: node id, userId, ttlMs, clock, the
     /// epoch the node knows ('' when none), '1' when the node may create its lease in this shard, holdMs
-    /// (how long a new epoch settles). While the shard settles after lost data, a user it brings online is
-    /// not reported: whether the watchers were shown the user online is lost with the data, and the
-    /// resync after the settling tells every watcher.
+    /// (how long a new epoch settles). After lost data a user it brings online is reported even when the
+    /// watchers were shown the user online already (that is lost with the data), and so is a user the
+    /// restored data shows online from before the epoch: one extra <c>presence:online</c>, never a missing one.
     /// Returns {1 came online | 0 no change | -1 lease lost | -2 data lost, the user's new version (0
     /// when none), the decision time ms, the shard epoch when it differs from the node's else ''}.
     /// </summary>
@@ -130,14 +130,17 @@ internal static class RedisScripts
         if l < 0 then return {l, 0, ms, e} end
         redis.call('HINCRBY', KEYS[9], ARGV[1], 1)
         if redis.call('HINCRBY', KEYS[10], ARGV[2], 1) > 1 then return {0, 0, ms, e} end
-        if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
-          -- Online on another node, or back inside the grace period: nobody was told the user left.
+        local shown = redis.call('HGET', KEYS[2], ARGV[2])
+        if shown then
           redis.call('ZREM', KEYS[4], ARGV[2])
+          -- While the shard settles after lost data, a field the data brought back (older than the epoch) may
+          -- predate an offline the watchers were told: say online again (at worst once more than needed).
+          local hold, started = settling(ms, tonumber(ARGV[7]))
+          if hold and tonumber(shown) < started * 1000 then return {1, came_online(ARGV[2], us), ms, e} end
+          -- Online on another node, or back inside the grace period: nobody was told the user left.
           return {0, 0, ms, e}
         end
-        local v = came_online(ARGV[2], us)
-        if settling(ms, tonumber(ARGV[7])) then return {0, 0, ms, e} end
-        return {1, v, ms, e}
+        return {1, came_online(ARGV[2], us), ms, e}
         """;
 
     /// <summary>
@@ -349,7 +352,8 @@ internal static class RedisScripts
     /// left); a user only the old record had and nobody holds goes offline without one (its users were
     /// told when the connection closed); a grace period is put back unless the user is online again.
     /// So that every node can put its connections back first, a grace period put back ends no sooner
-    /// than <c>holdMs</c> from now. Returns {shard epoch, users and grace periods put back}.
+    /// than <c>holdMs</c> from now. Returns {shard epoch, users and grace periods put back, 1 when users were
+    /// put back online after the shard settled (a late restore: the other nodes' resyncs missed them) else 0}.
     /// </summary>
     public const string Restore = Prelude + """
         local ms, us = now(ARGV[2])
@@ -392,7 +396,9 @@ internal static class RedisScripts
             redis.call('ZADD', KEYS[4], math.max(tonumber(ARGV[i + 1]), floor), ARGV[i])
           end
         end
-        return {e, restored}
+        -- Users put back online after the shard settled were missing from every snapshot read meanwhile.
+        local late = (restored > 0 and not settling(ms, tonumber(ARGV[5]))) and 1 or 0
+        return {e, restored, late}
         """;
 
     /// <summary>
