@@ -6,13 +6,16 @@ namespace Presence.Redis.Tests;
 
 /// <summary>
 /// After data loss, the node that restores first must not take a user offline whom another node still
-/// holds but has not put back yet: for one heartbeat interval after a new epoch (every live node renews,
-/// and so restores, twice in it) no last removal, expiry, grace period or dead node ends a user. Found by
+/// holds but has not put back yet: for two heartbeat intervals after a new epoch (every live node renews,
+/// and so restores, at least four times in it) no last removal, expiry, grace period or dead node ends a user. Found by
 /// the chaos suite (docs/reliability.md, D1 and D5). Two store instances on one redis-server of the test's own.
 /// </summary>
 public sealed class SettlingAfterDataLossTests : IAsyncLifetime
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a shard settles after lost data: two heartbeat intervals.</summary>
+    private static readonly TimeSpan Settle = Heartbeat + Heartbeat;
 
     private readonly string _keyPrefix = TestRedis.NewPrefix("settle");
     private TwoNodes _nodes = null!;
@@ -69,7 +72,7 @@ public sealed class SettlingAfterDataLossTests : IAsyncLifetime
         Assert.Equal(PresenceChange.None, (await A.RemoveConnectionAsync("u", "a1")).Change);
         Assert.Empty((await A.SweepExpiredAsync(100)).Users);
 
-        Time.Advance(Heartbeat + TimeSpan.FromSeconds(1));
+        Time.Advance(Settle + TimeSpan.FromSeconds(1));
         var swept = Assert.Single((await B.SweepExpiredAsync(100)).Users);
         Assert.Equal(("u", OfflineReason.Disconnected), (swept.UserId, swept.Reason));
         Assert.Empty((await A.SweepExpiredAsync(100)).Users);
@@ -132,7 +135,7 @@ public sealed class SettlingAfterDataLossTests : IAsyncLifetime
     private async Task RestoreAThenSettleAsync()
     {
         await A.CheckForDataLossAsync();
-        Time.Advance(Heartbeat);
+        Time.Advance(Settle);
         await A.CheckForDataLossAsync();
         await B.CheckForDataLossAsync();
         Assert.Empty((await B.SweepExpiredAsync(100)).Users);

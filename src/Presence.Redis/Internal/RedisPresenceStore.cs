@@ -62,8 +62,8 @@ internal sealed class RedisPresenceStore : IPresenceStore, IPresenceResyncSource
         var context = new RedisStoreContext(_connection, _keys, _settings, _clock, timeProvider, logger);
         _node = new LocalNode(_keys);
 
-        // After a restore, or a reconnect (publications meanwhile may be lost), once the shard settled (within
-        // one heartbeat interval every live node has put its connections back) and two sweeps ended what it held back.
+        // After a restore, or a reconnect (publications meanwhile may be lost), once the shard settled (within two
+        // heartbeat intervals every live node has put its connections back) and two sweeps ended what it held back.
         _resync = new ResyncSchedule(timeProvider, RaiseResyncRequested);
         _connection.Restored += () => _resync.After(_settings.ResyncDelay);
         _connection.ResyncAsked += () => _resync.After(_settings.SweepIntervalTwice);
@@ -74,7 +74,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IPresenceResyncSource
     }
 
     /// <summary>
-    /// Raised one heartbeat interval and two sweep intervals after this node restored a shard that lost its data, or after its
+    /// Raised two heartbeat intervals and two sweep intervals after this node restored a shard that lost its data, or after its
     /// connection to Redis came back: by then every live node has put its connections back, so a snapshot
     /// read now is whole.
     /// </summary>

@@ -321,15 +321,17 @@ internal sealed class HistoryChecker
             var before = known.GetValueOrDefault(userId);
             var wasOnline = online.Contains(userId);
 
-            // A listing older than an event the watcher applied already: by the version rule that event's state stands.
-            _baselines[userId] = listed.Contains(userId) && e.Versions.GetValueOrDefault(userId) < before
-                ? new Baseline(e, label, wasOnline, before)
-                : new Baseline(e, label, listed.Contains(userId), listed.Contains(userId) ? e.Versions.GetValueOrDefault(userId) : null);
             var nowOnline = listed.Contains(userId);
             var version = e.Versions.GetValueOrDefault(userId);
             var stale = nowOnline
                 ? version < before
                 : wasOnline && since.TryGetValue(userId, out var s) && !IsSnapshot(s.Source) && e.ArrivedAt - s.At < 2;
+
+            // A listing older than an event the watcher applied already: by the version rule that event's state stands.
+            // Leaving out a user the watcher just heard come online may be the same (protocol.md's snapshot race).
+            _baselines[userId] = nowOnline && version < before
+                ? new Baseline(e, label, wasOnline, before, Stale: false)
+                : new Baseline(e, label, nowOnline, nowOnline ? version : null, stale);
             if (nowOnline)
             {
                 known[userId] = Math.Max(before, version);
@@ -538,8 +540,8 @@ internal sealed class HistoryChecker
             }
 
             string? limit;
-            if (afterSnapshot && baseline is { Online: false } && current.Kind != EventKind.Online
-                && current.DecidedAt < baseline.Value.Snapshot.ArrivedAt)
+            if (afterSnapshot && baseline is { Online: false } && ((current.Kind != EventKind.Online
+                && current.DecidedAt < baseline.Value.Snapshot.ArrivedAt) || baseline.Value.Stale))
             {
                 // Decided before the snapshot arrived, and it may have been read before that change: the snapshot race.
                 limit = SnapshotLimit;
@@ -563,6 +565,18 @@ internal sealed class HistoryChecker
     private string? AlternationLimit(SessionHistory watcher, double previousDecidedAt, ReceivedEvent? previous, ReceivedEvent current)
     {
         var between = _run.Faults.Where(f => f.Start <= current.DecidedAt + Delivery && f.End + Recovery >= previousDecidedAt - Delivery).ToList();
+
+        // The change between the two was decided and heard by others, but published while this watcher could not
+        // hear it (Redis restarting under the backplane, or the watcher's node frozen).
+        var received = watcher.Events.Where(x => x.UserId == current.UserId && x.IsTransitionOrStatus).Select(static x => x.Version).ToHashSet();
+        var missed = _decidedByUser[current.UserId]
+            .Where(x => x.Version > (previous?.Version ?? 0) && x.Version < current.Version && x.Kind != EventKind.Status && !received.Contains(x.Version))
+            .ToList();
+        if (missed.Count > 0 && missed.All(x => LosesPublications(watcher, RunClock.FromVersion(x.Version))))
+        {
+            return LostInFaultLimit;
+        }
+
         if (current.Kind != EventKind.Online && ((previous is not null && IsSnapshotSweep(previous)) || IsSnapshotSweep(current)))
         {
             // An offline decided by a sweep on a snapshot's data, then a status or a second offline (open defect D5).

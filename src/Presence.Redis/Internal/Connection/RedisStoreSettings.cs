@@ -22,9 +22,9 @@ internal sealed class RedisStoreSettings
         GraceMilliseconds = Grace > TimeSpan.Zero ? (long)Math.Ceiling(Grace.TotalMilliseconds) : 0;
         LastSeenRetentionMilliseconds = (long)Math.Min(presenceOptions.LastSeenRetention.TotalMilliseconds, long.MaxValue / 4);
         HeartbeatInterval = presenceOptions.HeartbeatInterval;
-        SettleMilliseconds = (long)HeartbeatInterval.TotalMilliseconds;
+        SettleMilliseconds = (long)(2 * HeartbeatInterval.TotalMilliseconds);
         SweepIntervalTwice = presenceOptions.SweepInterval + presenceOptions.SweepInterval;
-        ResyncDelay = HeartbeatInterval + SweepIntervalTwice;
+        ResyncDelay = HeartbeatInterval + HeartbeatInterval + SweepIntervalTwice;
         LeaseRenewalPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(1).Ticks, Math.Min(Ttl.Ticks / 3, HeartbeatInterval.Ticks / 2)));
         BatchSize = options.HeartbeatBatchSize;
         ShardCount = options.ExpiryShards;
@@ -45,12 +45,13 @@ internal sealed class RedisStoreSettings
     public TimeSpan HeartbeatInterval { get; }
 
     /// <summary>
-    /// How long a shard settles after a new epoch started over lost data: one heartbeat interval, in which
-    /// every live node renews at least twice and so restores. Meanwhile nobody is taken offline for lack of a holder.
+    /// How long a shard settles after a new epoch started over lost data: two heartbeat intervals, in which
+    /// every live node reconnects (the scale-out connection backs off at most half a heartbeat interval) and
+    /// renews at least four times, and so restores. Meanwhile nobody is taken offline for lack of a holder.
     /// </summary>
     public RedisValue SettleMilliseconds { get; }
 
-    /// <summary>How long after a restore (or a reconnect) the node's connections get their snapshot again: the settling, then two sweeps that end what it held back.</summary>
+    /// <summary>How long after a restore (or a reconnect) the node's connections get their snapshot again: the settling (two heartbeat intervals), then two sweeps that end what it held back.</summary>
     public TimeSpan ResyncDelay { get; }
 
     /// <summary>Two sweep intervals: how long after another node asked for a resync this node's connections get theirs.</summary>

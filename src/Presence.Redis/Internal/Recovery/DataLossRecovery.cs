@@ -120,7 +120,7 @@ internal sealed class DataLossRecovery : IAsyncDisposable
                 args[1] = _clock.Argument();
                 args[2] = _settings.TtlMilliseconds;
                 args[3] = _settings.GraceMilliseconds;
-                args[4] = (long)_settings.HeartbeatInterval.TotalMilliseconds;
+                args[4] = _settings.SettleMilliseconds;
                 args[5] = counts.Count;
                 var i = 6;
                 foreach (var (user, count) in counts)
