@@ -14,6 +14,7 @@ internal sealed class PresenceHubFilter(
     IPresenceTracker tracker,
     PresenceHubCommands commands,
     PresenceConnections connections,
+    IInterestResolver interestResolver,
     IOptions<PresenceSignalROptions> options,
     IOptions<PresenceOptions> presenceOptions,
     ILogger<PresenceHubFilter> logger) : IHubFilter
@@ -83,10 +84,10 @@ internal sealed class PresenceHubFilter(
             connections.Add(connection);
 
             // One store read gives the online list, the statuses and the versions together.
-            var visible = await tracker.GetVisiblePresenceAsync(userId, CancellationToken.None).ConfigureAwait(false);
+            var visible = await PresenceSnapshot.ReadAsync(tracker, interestResolver, userId, CancellationToken.None).ConfigureAwait(false);
             var message = PresenceMaps.BulkOnline(visible, _heartbeatIntervalMs);
             await context.Hub.Clients.Caller.SendAsync(PresenceHubMethods.BulkOnline, message, CancellationToken.None).ConfigureAwait(false);
-            Log.ConnectionTracked(logger, caller.ConnectionId, userId, visible.Count);
+            Log.ConnectionTracked(logger, caller.ConnectionId, userId, message.Users.Count);
         }
         catch (PresenceStoreUnavailableException)
         {

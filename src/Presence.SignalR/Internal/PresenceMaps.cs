@@ -3,10 +3,13 @@ namespace Presence.SignalR.Internal;
 /// <summary>Builds the per-user maps of bulk-online and the subscribe reply from one presence read.</summary>
 internal static class PresenceMaps
 {
-    /// <summary>The <c>presence:bulk-online</c> of a viewer, from the online users it may see.</summary>
+    /// <summary>
+    /// The <c>presence:bulk-online</c> of a viewer, from the presence of the users it may see
+    /// (<see cref="PresenceSnapshot"/>): the online ones listed, and a version for each offline one the store remembers.
+    /// </summary>
     public static PresenceBulkOnlineMessage BulkOnline(IReadOnlyList<UserPresence> visible, long heartbeatIntervalMs) => new()
     {
-        Users = [.. visible.Select(static p => p.UserId)],
+        Users = OnlineIds(visible),
         Statuses = Statuses(visible),
         Versions = Versions(visible),
         HeartbeatIntervalMs = heartbeatIntervalMs,

@@ -17,6 +17,7 @@ namespace Presence.SignalR.Internal;
 internal sealed class PresenceResync<THub>(
     IPresenceStore store,
     IPresenceTracker tracker,
+    IInterestResolver interestResolver,
     IHubContext<THub> hubContext,
     PresenceConnections connections,
     IOptions<PresenceOptions> presenceOptions,
@@ -71,7 +72,7 @@ internal sealed class PresenceResync<THub>(
         {
             try
             {
-                var visible = await tracker.GetVisiblePresenceAsync(pair.Key, token).ConfigureAwait(false);
+                var visible = await PresenceSnapshot.ReadAsync(tracker, interestResolver, pair.Key, token).ConfigureAwait(false);
                 var message = PresenceMaps.BulkOnline(visible, _heartbeatIntervalMs);
                 await hubContext.Clients.Clients(pair.Value).SendAsync(PresenceHubMethods.BulkOnline, message, token).ConfigureAwait(false);
                 Interlocked.Add(ref sent, pair.Value.Count);

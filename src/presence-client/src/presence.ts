@@ -307,7 +307,12 @@ class PresenceStore implements Presence {
     // (after a reconnect, and after a resync too).
     for (const [userId, user] of users) {
       if (user.online && !listed.has(userId) && !this.watched.has(userId)) {
-        const next = freeze({ ...user, online: false, status: null });
+        // A user it leaves out but gives an offline version older than one applied here: that newer event stands.
+        const offlineVersion = bulk.versions[userId];
+        const known = this.versions.get(userId);
+        if (offlineVersion !== undefined && known !== undefined && offlineVersion < known) continue;
+        if (offlineVersion !== undefined) this.versions.set(userId, Math.max(known ?? 0, offlineVersion));
+        const next = freeze({ ...user, online: false, status: null, version: this.versions.get(userId) ?? user.version });
         users.set(userId, next);
         wentOffline.push(next);
       }

@@ -416,6 +416,22 @@ test("a resync never lowers a known version: an event newer than the snapshot st
   presence.dispose();
 });
 
+test("a bulk-online that leaves a user out with an older offline version keeps the newer online", async () => {
+  const { connection, presence } = setup();
+  connection.connect({ users: ["bob"], versions: { bob: 1, alice: 4 } });
+  connection.receive("presence:online", { userId: "alice", timestamp: "t", version: 6 });
+  // The snapshot was read before alice came back: it leaves her out, with her offline version 4.
+  connection.resync({ users: ["bob"], versions: { bob: 1, alice: 4 } });
+  await flush();
+  assert.equal(presence.isOnline("alice"), true, "v4 is older than the applied v6");
+  // Left out with a version as new as the known one, or with none at all: offline.
+  connection.resync({ users: ["bob"], versions: { bob: 1, alice: 7 } });
+  await flush();
+  assert.equal(presence.isOnline("alice"), false);
+  assert.equal(presence.getSnapshot().users.get("alice").version, 7);
+  presence.dispose();
+});
+
 test("resyncs in a row while a rewatch is in flight: the later-sent reply stands", async () => {
   const { connection, presence } = setup();
   connection.connect({ users: [] });

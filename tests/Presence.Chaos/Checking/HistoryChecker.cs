@@ -41,17 +41,17 @@ internal sealed class HistoryChecker
     private const string SnapshotLimit = "protocol.md Known limits: a bulk-online snapshot older than an event the watcher already applied";
     private const string LostInFaultLimit = "at-most-once backplane: an event published while Redis restarted, or while the watcher's node was frozen, is lost; it heals at the next reconnect";
     private const string DataLossLimit = "redis.md Known limits after data loss: a user who left during the outage is never announced offline; an extra came online";
-    private const string SettlingSnapshotLimit = "redis.md Known limits after data loss: a snapshot (bulk-online, subscribe reply) read before every node put its connections back misses their users; the resync one heartbeat interval later replaces it";
+    private const string SettlingSnapshotLimit = "redis.md Known limits after data loss: a snapshot (bulk-online, subscribe reply) read before every node put its connections back misses their users; the resync after the settling replaces it";
     private const string DirectoryLostLimit = "signalr.md Subscriptions: the watch group is chosen by the interest resolver's answer at subscribe time; the demo's team directory lives in the presence Redis and was lost with the data until the test wrote it back, so a subscribe answered meanwhile joined a teammate's watch group and the connection hears that teammate twice until it subscribes again";
     private const string NodeKillLimit = "a node killed between deciding a transition and publishing it: nobody hears that transition";
 
     /// <summary>Open defects: real, reproduced, reported in docs/reliability.md "Open defects"; the suite stays green on them only because they are listed there.</summary>
     public const string OpenDefectPrefix = "OPEN DEFECT";
 
-    private const string FalseOfflineBeforeRestoreDefect = OpenDefectPrefix + " D1 (reliability.md): after data loss, a disconnect or a bulk-online before another node's restore reports the user offline; the restore brings the user back silently, so watchers keep a connected user offline until the next transition";
-    private const string SnapshotSweepDefect = OpenDefectPrefix + " D5 (reliability.md): after a restart from an RDB snapshot, a sweep runs on the snapshot's data before any node's restore (the Sweep script does not check the shard epoch): it expires a lease renewed after the snapshot, or ends a grace period that a reconnect after the snapshot had cancelled, and announces the offline; the restore or the next heartbeat then brings the user back silently";
+    private const string FalseOfflineBeforeRestoreDefect = "redis.md Known limits after data loss: a change announced around the loss that the recovery then contradicts silently (a node that restored only after the shard settled, whose users were taken offline meanwhile; an offline the restart from an older snapshot rolled back) is followed by a change that assumes the other state; the resync after the settling, and the late node's own call for one, replace the views";
+    private const string SnapshotSweepDefect = OpenDefectPrefix + " D5 (reliability.md): after a restart from an RDB snapshot, an offline decided before the shard settled is followed by a status or a second offline (the store takes nobody offline for lack of a holder while it settles, so this is a new way in)";
     private const string ClosingPingLimit = "protocol.md Known limits: a ping sent just before a tab closed (in flight at the close, or held up by a stall or a frozen node), by a connection the store had dropped, registers it again: the server handles the ping before it sees the close, so the user comes online until the close is handled";
-    private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) a transition is lost or doubled: an expiry never announced, or two offlines (consistent with issue 13 defects 2-4, not fixed on this branch's base)";
+    private const string StallDefect = OpenDefectPrefix + " D3 (reliability.md): near a Redis stall (CLIENT PAUSE, added latency, a frozen node) and no data loss, a transition is lost or doubled at a watcher: not yet isolated";
 
     private readonly ChaosRun _run;
     private readonly Intervals _faults;
@@ -321,18 +321,21 @@ internal sealed class HistoryChecker
             var before = known.GetValueOrDefault(userId);
             var wasOnline = online.Contains(userId);
 
-            var nowOnline = listed.Contains(userId);
-            var version = e.Versions.GetValueOrDefault(userId);
-            var stale = nowOnline
-                ? version < before
-                : wasOnline && since.TryGetValue(userId, out var s) && !IsSnapshot(s.Source) && e.ArrivedAt - s.At < 2;
+            var isListed = listed.Contains(userId);
+            var hasVersion = e.Versions.TryGetValue(userId, out var version);
 
-            // A listing older than an event the watcher applied already: by the version rule that event's state stands.
-            // Leaving out a user the watcher just heard come online may be the same (protocol.md's snapshot race).
-            _baselines[userId] = nowOnline && version < before
+            // A listing, or an offline version, older than an event the watcher applied already: by the version rule
+            // that event's state stands. Leaving out, with no version, a user the watcher just heard come online may be
+            // the same (protocol.md's snapshot race).
+            var older = hasVersion && version < before;
+            var nowOnline = older ? wasOnline : isListed;
+            var stale = isListed
+                ? older
+                : !hasVersion && wasOnline && since.TryGetValue(userId, out var s) && !IsSnapshot(s.Source) && e.ArrivedAt - s.At < 2;
+            _baselines[userId] = older
                 ? new Baseline(e, label, wasOnline, before, Stale: false)
-                : new Baseline(e, label, nowOnline, nowOnline ? version : null, stale);
-            if (nowOnline)
+                : new Baseline(e, label, isListed, hasVersion ? version : null, stale);
+            if (nowOnline || hasVersion)
             {
                 known[userId] = Math.Max(before, version);
             }
