@@ -43,6 +43,8 @@ internal sealed class HistoryChecker
     private const string DataLossLimit = "redis.md Known limits after data loss: a user who left during the outage is never announced offline; an extra came online";
     private const string SettlingSnapshotLimit = "redis.md Known limits after data loss: a snapshot (bulk-online, subscribe reply) read before every node put its connections back misses their users; the resync after the settling replaces it";
     private const string DirectoryLostLimit = "signalr.md Subscriptions: the watch group is chosen by the interest resolver's answer at subscribe time; the demo's team directory lives in the presence Redis and was lost with the data until the test wrote it back, so a subscribe answered meanwhile joined a teammate's watch group and the connection hears that teammate twice until it subscribes again";
+    private const string DelayedPublicationLimit = "a change published late (its node frozen, or slowed on its link to Redis) reached the other watchers only after this one closed";
+    private const string FrozenNodeLimit = "a node frozen between deciding a change and publishing it publishes it when it resumes, older than what other nodes published meanwhile: the version rule drops it at the watchers that heard those";
     private const string NodeKillLimit = "a node killed between deciding a transition and publishing it: nobody hears that transition";
 
     /// <summary>Open defects: real, reproduced, reported in docs/reliability.md "Open defects"; the suite stays green on them only because they are listed there.</summary>
@@ -65,6 +67,9 @@ internal sealed class HistoryChecker
     // (user, version) → the first event received with it, and who received it.
     private readonly Dictionary<(string UserId, long Version), (ReceivedEvent Event, int SessionId)> _decided = [];
     private readonly Dictionary<string, List<ReceivedEvent>> _decidedByUser = new(StringComparer.Ordinal);
+
+    // (user, version) → when any watcher first received it.
+    private readonly Dictionary<(string UserId, long Version), double> _firstHeard = [];
     private readonly List<Violation> _violations = [];
 
     // The watcher being checked: when its view of each user started (bulk-online, or the subscribe reply).
@@ -100,6 +105,7 @@ internal sealed class HistoryChecker
         {
             foreach (var e in watcher.Events.Where(static e => e.IsTransitionOrStatus))
             {
+                _firstHeard[(e.UserId, e.Version)] = Math.Min(_firstHeard.GetValueOrDefault((e.UserId, e.Version), double.MaxValue), e.ArrivedAt);
                 if (_decided.TryAdd((e.UserId, e.Version), (e, watcher.Id)))
                 {
                     (_decidedByUser.TryGetValue(e.UserId, out var list) ? list : _decidedByUser[e.UserId] = []).Add(e);
@@ -580,6 +586,14 @@ internal sealed class HistoryChecker
             return LostInFaultLimit;
         }
 
+        // Published late (its node frozen, or slowed on its link to Redis): it reached the others only after this
+        // watcher had closed, so this watcher could not hear it.
+        if (missed.Count > 0 && watcher.IsClosed && missed.All(x => _firstHeard[(x.UserId, x.Version)] >= watcher.ClosedAt - Delivery))
+        {
+            return DelayedPublicationLimit;
+        }
+
+
         if (current.Kind != EventKind.Online && ((previous is not null && IsSnapshotSweep(previous)) || IsSnapshotSweep(current)))
         {
             // An offline decided by a sweep on a snapshot's data, then a status or a second offline (open defect D5).
@@ -601,6 +615,13 @@ internal sealed class HistoryChecker
         if (between.Any(static f => f.Kind == FaultKind.NodeKill))
         {
             return NodeKillLimit;
+        }
+
+        // A node frozen between deciding a change and publishing it publishes it when it resumes, older than
+        // what others published meanwhile: the version rule drops it, or it comes after the watcher left.
+        if (between.Any(f => f.Kind == FaultKind.NodePause && f.Target != watcher.Node))
+        {
+            return FrozenNodeLimit;
         }
 
         return between.Any(IsStall) ? StallDefect : null;
