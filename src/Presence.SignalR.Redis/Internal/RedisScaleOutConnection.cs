@@ -26,8 +26,7 @@ internal sealed class RedisScaleOutConnection : IDisposable, IAsyncDisposable
             // A configuration string cannot name a retry policy, and the default waits seconds before
             // the first reconnect. Back off from 250 ms to half a heartbeat interval instead: a node
             // whose Redis restarted is back (and restores its connections) before its clients' next ping.
-            var maxBackOff = (int)Math.Clamp(presenceOptions.Value.HeartbeatInterval.TotalMilliseconds / 2, 250, 60_000);
-            configurationOptions.ReconnectRetryPolicy = new ExponentialRetry(250, maxBackOff);
+            configurationOptions.ReconnectRetryPolicy = RedisConnectionFactory.ReconnectPolicy(presenceOptions.Value.HeartbeatInterval);
         }
 
         Func<Task<IConnectionMultiplexer>> connect;

@@ -53,6 +53,15 @@ internal static class RedisConnectionFactory
         if (options.Configuration is { } configuration)
         {
             var parsed = FailFast(ConfigurationOptions.Parse(configuration));
+
+            // A configuration string cannot name a retry policy, and the default waits seconds before the first
+            // reconnect. Back off from 250 ms to half a heartbeat interval, as the scale-out connection does: after
+            // a restart the node is back, and restores, well within the two heartbeat intervals a shard settles.
+            if (services?.GetService<IOptions<PresenceOptions>>()?.Value is { } presenceOptions)
+            {
+                parsed.ReconnectRetryPolicy = ReconnectPolicy(presenceOptions.HeartbeatInterval);
+            }
+
             return async () => await ConnectionMultiplexer.ConnectAsync(parsed).ConfigureAwait(false);
         }
 
@@ -79,6 +88,10 @@ internal static class RedisConnectionFactory
     /// While Redis is down, calls must fail at once (the caller logs and carries on) rather than
     /// queue behind a reconnect, and a node must start even when Redis is not up yet.
     /// </summary>
+    /// <summary>Reconnects from 250 ms on, backing off to half a heartbeat interval (at least 250 ms, at most a minute).</summary>
+    public static ExponentialRetry ReconnectPolicy(TimeSpan heartbeatInterval) =>
+        new(250, (int)Math.Clamp(heartbeatInterval.TotalMilliseconds / 2, 250, 60_000));
+
     private static ConfigurationOptions FailFast(ConfigurationOptions options)
     {
         options.AbortOnConnectFail = false;
