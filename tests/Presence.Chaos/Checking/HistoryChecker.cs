@@ -511,6 +511,7 @@ internal sealed class HistoryChecker
     {
         var previousOnline = false;
         ReceivedEvent? previous = null;
+        long floorVersion = 0;
         if (baseline is { } b)
         {
             // Listed: the snapshot carries the user's version. Not listed: it reflects every change decided well
@@ -519,6 +520,7 @@ internal sealed class HistoryChecker
                 ?? _decidedByUser.GetValueOrDefault(userId, []).Where(x => x.DecidedAt < b.Snapshot.ArrivedAt - Delivery)
                     .Select(static x => x.Version).DefaultIfEmpty(0).Max();
             ordered = ordered.FindAll(x => x.Version > floor);
+            floorVersion = floor;
             previousOnline = b.Online;
         }
 
@@ -562,7 +564,7 @@ internal sealed class HistoryChecker
             }
             else
             {
-                limit = AlternationLimit(watcher, previousDecidedAt, earlier, current);
+                limit = AlternationLimit(watcher, previousDecidedAt, earlier?.Version ?? floorVersion, earlier, current);
             }
 
             Add("alternation in version order", limit,
@@ -571,7 +573,7 @@ internal sealed class HistoryChecker
     }
 
     /// <summary>Names the documented limit (or open defect) that explains a break between two changes, or null for a new defect.</summary>
-    private string? AlternationLimit(SessionHistory watcher, double previousDecidedAt, ReceivedEvent? previous, ReceivedEvent current)
+    private string? AlternationLimit(SessionHistory watcher, double previousDecidedAt, long previousVersion, ReceivedEvent? previous, ReceivedEvent current)
     {
         var between = _run.Faults.Where(f => f.Start <= current.DecidedAt + Delivery && f.End + Recovery >= previousDecidedAt - Delivery).ToList();
 
@@ -579,7 +581,7 @@ internal sealed class HistoryChecker
         // hear it (Redis restarting under the backplane, or the watcher's node frozen).
         var received = watcher.Events.Where(x => x.UserId == current.UserId && x.IsTransitionOrStatus).Select(static x => x.Version).ToHashSet();
         var missed = _decidedByUser[current.UserId]
-            .Where(x => x.Version > (previous?.Version ?? 0) && x.Version < current.Version && x.Kind != EventKind.Status && !received.Contains(x.Version))
+            .Where(x => x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status && !received.Contains(x.Version))
             .ToList();
         if (missed.Count > 0 && missed.All(x => LosesPublications(watcher, RunClock.FromVersion(x.Version))))
         {
