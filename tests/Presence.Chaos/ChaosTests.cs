@@ -106,7 +106,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         Log(summary);
         // Fails on new defects only. Violations of the OPEN DEFECTS D1-D5 (HistoryChecker.OpenDefectPrefix) are
-        // reported above and listed in docs/reliability.md "Settling and resync: the open defects closed"; remove a label there when its fix lands.
+        // reported above and listed in docs/reliability.md "Settling and resync: the open defects, from thousands to tens"; remove a label there when its fix lands.
         Assert.True(report.Defects.Count == 0, $"{report.Defects.Count} defects found; {again}.\n{summary}");
     }
 

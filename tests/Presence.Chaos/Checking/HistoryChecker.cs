@@ -47,7 +47,7 @@ internal sealed class HistoryChecker
     private const string FrozenNodeLimit = "a node frozen between deciding a change and publishing it publishes it when it resumes, older than what other nodes published meanwhile: the version rule drops it at the watchers that heard those";
     private const string NodeKillLimit = "a node killed between deciding a transition and publishing it: nobody hears that transition";
 
-    /// <summary>Open defects: real, reproduced, reported in docs/reliability.md "Settling and resync: the open defects closed"; the suite stays green on them only because they are listed there.</summary>
+    /// <summary>Open defects: real, reproduced, reported in docs/reliability.md "Settling and resync: the open defects, from thousands to tens"; the suite stays green on them only because they are listed there.</summary>
     public const string OpenDefectPrefix = "OPEN DEFECT";
 
     private const string FalseOfflineBeforeRestoreDefect = "redis.md Known limits after data loss: a change announced around the loss that the recovery then contradicts silently (a node that restored only after the shard settled, whose users were taken offline meanwhile; an offline the restart from an older snapshot rolled back) is followed by a change that assumes the other state; the resync after the settling, and the late node's own call for one, replace the views";
