@@ -131,6 +131,32 @@ public sealed class SettlingAfterDataLossTests : IAsyncLifetime
         Assert.False(Assert.Single(await A.GetPresenceAsync(["u"])).IsOnline);
     }
 
+    [Fact]
+    public async Task AfterARestartFromASnapshot_AStatusOnTheRolledBackData_IsRefusedUntilAHolderConfirmsTheUser()
+    {
+        await StartAsync(TimeSpan.Zero);
+        Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("u", "a1")).Change);
+        Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("stayer", "a2")).Change);
+        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+
+        // After the snapshot u leaves (reported offline); the restart brings u back online in the data.
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(PresenceChange.WentOffline, (await A.RemoveConnectionAsync("u", "a1")).Change);
+        await _nodes.Server.StopAsync();
+        await _nodes.Server.StartAgainAsync();
+        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        // Before any node restored: the data says u is online, nobody holds u. No status is accepted for u.
+        Assert.Equal(StatusChange.NotOnline, (await A.SetStatusAsync("u", "busy")).Change);
+
+        // The holder's restore confirms the user it holds, whose status then goes through; u stays offline.
+        await A.CheckForDataLossAsync();
+        Assert.Equal(StatusChange.Changed, (await A.SetStatusAsync("stayer", "busy")).Change);
+        Assert.Equal(StatusChange.NotOnline, (await A.SetStatusAsync("u", "busy")).Change);
+        Assert.False(Assert.Single(await A.GetPresenceAsync(["u"])).IsOnline);
+    }
+
     /// <summary>A restores; a heartbeat interval later both renew and sweep, and nobody is reported offline.</summary>
     private async Task RestoreAThenSettleAsync()
     {

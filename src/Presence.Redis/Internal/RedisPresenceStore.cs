@@ -294,7 +294,11 @@ internal sealed class RedisPresenceStore : IPresenceStore, IPresenceResyncSource
         PresenceId.ThrowIfInvalid(userId);
         PresenceStatus.ThrowIfInvalid(status);
         return StatusReply.Read(await _connection.EvaluateAsync(
-            "set a status", RedisScripts.SetStatus, _keys.ForUser(userId), [userId, status, _clock.Argument()], cancellationToken).ConfigureAwait(false));
+            "set a status",
+            RedisScripts.SetStatus,
+            _keys.ForUser(userId),
+            [userId, status, _clock.Argument(), _settings.TtlMilliseconds, _node.KnownEpoch(_keys.ShardOf(userId)), _settings.SettleMilliseconds],
+            cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask<IReadOnlyList<UserPresence>> GetPresenceAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)

@@ -370,11 +370,14 @@ internal static class RedisScripts
           mine[user] = true
           total = total + count
           redis.call('HSET', KEYS[10], user, count)
-          if redis.call('HEXISTS', KEYS[2], user) == 0 then
+          local shown = tonumber(redis.call('HGET', KEYS[2], user))
+          if not shown then
             came_online(user, us)
             restored = restored + 1
           else
             redis.call('ZREM', KEYS[4], user)
+            -- Confirmed by its holder: a field from the lost data gets a version of this epoch (silently).
+            if shown < us then redis.call('HSET', KEYS[2], user, fmt(math.max(shown + 1, us))) end
           end
         end
         redis.call('HSET', KEYS[9], node, total)
@@ -402,21 +405,28 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Sets an online user's status. ARGV: userId, status, clock. A user with no live connection (offline,
-    /// or inside the grace period) cannot set one; <c>available</c> is stored as no status at all.
+    /// Sets an online user's status. ARGV: userId, status, clock, ttlMs, the epoch the node knows, holdMs.
+    /// A user with no live connection (offline, or inside the grace period) cannot set one, nor, while the
+    /// shard settles after lost data, a user whose field the data brought back and no holder has confirmed
+    /// yet; <c>available</c> is stored as no status at all.
     /// Returns {outcome, version, time ms}: outcome 0 changed (with the user's new version and the
     /// decision time), 1 unchanged, 2 not online (version and time 0) — the values of <see cref="StatusChange"/>.
     /// </summary>
     public const string SetStatus = Prelude + """
+        local ms, us = now(ARGV[3])
+        epoch(KEYS[3], ms, tonumber(ARGV[4]), ARGV[5])
         local v = redis.call('HGET', KEYS[2], ARGV[1])
         if not v or redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {2, 0, 0} end
+        -- While the shard settles after lost data, a field the data brought back (older than the epoch) is not
+        -- confirmed by its holder yet: the user may have left since (an offline the restart rolled back).
+        local hold, started = settling(ms, tonumber(ARGV[6]))
+        if hold and tonumber(v) < started * 1000 then return {2, 0, 0} end
         if (redis.call('HGET', KEYS[5], ARGV[1]) or 'available') == ARGV[2] then return {1, 0, 0} end
         if ARGV[2] == 'available' then
           redis.call('HDEL', KEYS[5], ARGV[1])
         else
           redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
         end
-        local ms, us = now(ARGV[3])
         local next = math.max(tonumber(v) + 1, us)
         redis.call('HSET', KEYS[2], ARGV[1], fmt(next))
         return {0, next, ms}
