@@ -38,7 +38,7 @@ public sealed class RestartFromSnapshotTests : IAsyncLifetime
     {
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("ghost", "g1")).Change);
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("stayer", "s1")).Change);
-        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+        await _nodes.SaveAsync();
 
         // After the snapshot: one user leaves (reported offline), one arrives (reported online).
         Time.Advance(TimeSpan.FromSeconds(1));
@@ -47,10 +47,7 @@ public sealed class RestartFromSnapshotTests : IAsyncLifetime
         var arrived = await B.AddConnectionAsync("late", "l1");
         Assert.Equal(PresenceChange.CameOnline, arrived.Change);
 
-        await _nodes.Server.StopAsync();
-        await _nodes.Server.StartAgainAsync();
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisB);
+        await _nodes.RestartAsync();
         Time.Advance(TimeSpan.FromSeconds(1));
 
         // A heartbeat before the recovery: it stays in the node's memory, the connection never went away.
@@ -90,7 +87,7 @@ public sealed class RestartFromSnapshotTests : IAsyncLifetime
     {
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("alice", "a1")).Change);
         Assert.Equal(PresenceChange.CameOnline, (await B.AddConnectionAsync("bob", "b1")).Change);
-        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+        await _nodes.SaveAsync();
 
         // Both nodes stay alive and renew for longer than a lease: the snapshot's leases have ended by the restart.
         for (var i = 0; i < 8; i++)
@@ -100,10 +97,7 @@ public sealed class RestartFromSnapshotTests : IAsyncLifetime
             await B.CheckForDataLossAsync();
         }
 
-        await _nodes.Server.StopAsync();
-        await _nodes.Server.StartAgainAsync();
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisB);
+        await _nodes.RestartAsync();
 
         // A notices first and sweeps before B has restored: B's lease, from the snapshot, must not read as a crash.
         await A.CheckForDataLossAsync();

@@ -86,16 +86,13 @@ public sealed class SettlingAfterDataLossTests : IAsyncLifetime
         await StartAsync(grace);
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("u", "a1")).Change);
         Assert.Equal(PresenceChange.None, (await A.RemoveConnectionAsync("u", "a1")).Change);
-        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+        await _nodes.SaveAsync();
 
         // After the snapshot the user comes back: the grace period is cancelled, but only in the lost writes.
         Time.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Equal(PresenceChange.None, (await A.AddConnectionAsync("u", "a2")).Change);
 
-        await _nodes.Server.StopAsync();
-        await _nodes.Server.StartAgainAsync();
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisB);
+        await _nodes.RestartAsync();
 
         // B renews first and restores its (empty) record; the snapshot's grace period has ended by then.
         Time.Advance(grace + TimeSpan.FromSeconds(1));
@@ -114,15 +111,13 @@ public sealed class SettlingAfterDataLossTests : IAsyncLifetime
         await StartAsync(grace);
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("u", "a1")).Change);
         Assert.Equal(PresenceChange.None, (await A.RemoveConnectionAsync("u", "a1")).Change);
-        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+        await _nodes.SaveAsync();
 
         // After the snapshot the grace period ends: the offline is reported, in the writes the restart loses.
         Time.Advance(grace + TimeSpan.FromSeconds(1));
         Assert.Equal("u", Assert.Single((await A.SweepExpiredAsync(100)).Users).UserId);
 
-        await _nodes.Server.StopAsync();
-        await _nodes.Server.StartAgainAsync();
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
+        await _nodes.RestartAsync();
         Time.Advance(TimeSpan.FromSeconds(1));
         await RestoreAThenSettleAsync();
         Time.Advance(TimeSpan.FromSeconds(1));
@@ -137,14 +132,12 @@ public sealed class SettlingAfterDataLossTests : IAsyncLifetime
         await StartAsync(TimeSpan.Zero);
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("u", "a1")).Change);
         Assert.Equal(PresenceChange.CameOnline, (await A.AddConnectionAsync("stayer", "a2")).Change);
-        await _nodes.RedisA.GetDatabase().ExecuteAsync("SAVE");
+        await _nodes.SaveAsync();
 
         // After the snapshot u leaves (reported offline); the restart brings u back online in the data.
         Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(PresenceChange.WentOffline, (await A.RemoveConnectionAsync("u", "a1")).Change);
-        await _nodes.Server.StopAsync();
-        await _nodes.Server.StartAgainAsync();
-        await TestRedis.WaitUntilReachableAsync(_nodes.RedisA);
+        await _nodes.RestartAsync();
         Time.Advance(TimeSpan.FromSeconds(1));
 
         // Before any node restored: the data says u is online, nobody holds u. No status is accepted for u.

@@ -43,6 +43,18 @@ internal sealed class TwoNodes : IAsyncDisposable
 
     public Task FlushAllAsync() => RedisA.GetServer(Server.EndPoint).FlushAllDatabasesAsync();
 
+    /// <summary>Writes an RDB snapshot now (<c>SAVE</c>); <see cref="RestartAsync"/> then comes back from it.</summary>
+    public Task SaveAsync() => RedisA.GetDatabase().ExecuteAsync("SAVE");
+
+    /// <summary>Stops redis-server and starts it again on the same port and directory, and waits until both nodes reach it.</summary>
+    public async Task RestartAsync()
+    {
+        await Server.StopAsync();
+        await Server.StartAgainAsync();
+        await TestRedis.WaitUntilReachableAsync(RedisA);
+        await TestRedis.WaitUntilReachableAsync(RedisB);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await A.DisposeAsync();
