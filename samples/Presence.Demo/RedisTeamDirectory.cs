@@ -6,7 +6,7 @@ namespace Presence.Demo;
 /// <summary>
 /// The team directory every node sees: in the Redis the presence store and the backplane share.
 /// One hash maps user → team and one set per team holds its members; all keys carry one hash tag,
-/// so a team switch is a single transaction even on a Redis Cluster.
+/// so a team switch is one atomic script even on a Redis Cluster.
 /// </summary>
 internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
 {
@@ -29,30 +29,9 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
 
     public async ValueTask JoinAsync(string userId, string team, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         _joinedHere[userId] = team;
-        var database = _redis.GetDatabase();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var previous = (string?)await database.HashGetAsync(TeamOfUserKey, userId);
-
-            // The condition makes a concurrent switch of the same user on another node retry instead of leaving the user in two sets.
-            var transaction = database.CreateTransaction();
-            transaction.AddCondition(previous is null
-                ? Condition.HashNotExists(TeamOfUserKey, userId)
-                : Condition.HashEqual(TeamOfUserKey, userId, previous));
-            _ = transaction.HashSetAsync(TeamOfUserKey, userId, team);
-            if (previous is not null && previous != team)
-            {
-                _ = transaction.SetRemoveAsync(MembersKey(previous), userId);
-            }
-
-            _ = transaction.SetAddAsync(MembersKey(team), userId);
-            if (await transaction.ExecuteAsync())
-            {
-                return;
-            }
-        }
+        await _redis.GetDatabase().ScriptEvaluateAsync(JoinScript, [TeamOfUserKey, MembersKey(team)], [userId, team, Prefix + "team:"]);
     }
 
     public async ValueTask<string?> GetTeamAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -62,6 +41,29 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
         [.. (await _redis.GetDatabase().SetMembersAsync(MembersKey(team))).Select(static member => (string)member!)];
 
     public void Dispose() => _redis.ConnectionRestored -= OnConnectionRestored;
+
+    // One script per change, not a WATCH/MULTI transaction: StackExchange.Redis holds the shared connection's
+    // writer while it waits for a transaction's conditions, so on the connection the presence store and the
+    // backplane share, every conditional transaction stalls them for a round trip, and one racing a reconnect
+    // stalls them for the whole sync timeout. A script is one command and atomic, also on a cluster (one hash tag).
+    private const string JoinScript = """
+        local previous = redis.call('HGET', KEYS[1], ARGV[1])
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        if previous and previous ~= ARGV[2] then
+          redis.call('SREM', ARGV[3] .. previous, ARGV[1])
+        end
+        redis.call('SADD', KEYS[2], ARGV[1])
+        return 1
+        """;
+
+    // Only where the membership is missing: a newer switch made on another node wins.
+    private const string RestoreScript = """
+        if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+          return 0
+        end
+        redis.call('SADD', KEYS[2], ARGV[1])
+        return 1
+        """;
 
     private static RedisKey MembersKey(string team) => Prefix + "team:" + team;
 
@@ -75,15 +77,7 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
             var restored = 0;
             foreach (var (userId, team) in _joinedHere)
             {
-                // Only where the membership is missing: a newer switch made on another node wins.
-                var transaction = database.CreateTransaction();
-                transaction.AddCondition(Condition.HashNotExists(TeamOfUserKey, userId));
-                _ = transaction.HashSetAsync(TeamOfUserKey, userId, team);
-                _ = transaction.SetAddAsync(MembersKey(team), userId);
-                if (await transaction.ExecuteAsync())
-                {
-                    restored++;
-                }
+                restored += (int)await database.ScriptEvaluateAsync(RestoreScript, [TeamOfUserKey, MembersKey(team)], [userId, team]);
             }
 
             if (restored > 0)
