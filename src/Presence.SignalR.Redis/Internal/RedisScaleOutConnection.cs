@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Presence.Redis;
 using Presence.Redis.Internal;
@@ -15,7 +16,7 @@ internal sealed class RedisScaleOutConnection : IDisposable, IAsyncDisposable
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
     private readonly bool _ownsConnection;
 
-    public RedisScaleOutConnection(IOptions<RedisPresenceStoreOptions> options, IOptions<PresenceOptions> presenceOptions)
+    public RedisScaleOutConnection(IOptions<RedisPresenceStoreOptions> options, IOptions<PresenceOptions> presenceOptions, ILoggerFactory? loggerFactory = null)
     {
         var source = options.Value;
         var configurationOptions = source.ConfigurationOptions?.Clone();
@@ -27,6 +28,12 @@ internal sealed class RedisScaleOutConnection : IDisposable, IAsyncDisposable
             // the first reconnect. Back off from 250 ms to half a heartbeat interval instead: a node
             // whose Redis restarted is back (and restores its connections) before its clients' next ping.
             configurationOptions.ReconnectRetryPolicy = RedisConnectionFactory.ReconnectPolicy(presenceOptions.Value.HeartbeatInterval);
+        }
+
+        if (configurationOptions is not null)
+        {
+            // The connection's own failures and reconnects go to the app's logs (category StackExchange.Redis.*).
+            configurationOptions.LoggerFactory ??= loggerFactory;
         }
 
         Func<Task<IConnectionMultiplexer>> connect;

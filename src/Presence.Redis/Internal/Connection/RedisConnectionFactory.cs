@@ -62,6 +62,9 @@ internal static class RedisConnectionFactory
                 parsed.ReconnectRetryPolicy = ReconnectPolicy(presenceOptions.HeartbeatInterval);
             }
 
+            // The connection's own failures and reconnects go to the app's logs (category StackExchange.Redis.*).
+            parsed.LoggerFactory ??= services?.GetService<ILoggerFactory>();
+
             return async () => await ConnectionMultiplexer.ConnectAsync(parsed).ConfigureAwait(false);
         }
 
@@ -84,14 +87,14 @@ internal static class RedisConnectionFactory
         return () => Task.FromResult(shared);
     }
 
-    /// <summary>
-    /// While Redis is down, calls must fail at once (the caller logs and carries on) rather than
-    /// queue behind a reconnect, and a node must start even when Redis is not up yet.
-    /// </summary>
     /// <summary>Reconnects from 250 ms on, backing off to half a heartbeat interval (at least 250 ms, at most a minute).</summary>
     public static ExponentialRetry ReconnectPolicy(TimeSpan heartbeatInterval) =>
         new(250, (int)Math.Clamp(heartbeatInterval.TotalMilliseconds / 2, 250, 60_000));
 
+    /// <summary>
+    /// While Redis is down, calls must fail at once (the caller logs and carries on) rather than
+    /// queue behind a reconnect, and a node must start even when Redis is not up yet.
+    /// </summary>
     private static ConfigurationOptions FailFast(ConfigurationOptions options)
     {
         options.AbortOnConnectFail = false;
