@@ -29,6 +29,12 @@ internal sealed class HistoryChecker
     /// <summary>How long after a fault ends its effects may last: two heartbeats (restore, re-registration) and a second.</summary>
     public static readonly double Recovery = (2 * ChaosOptions.HeartbeatInterval.TotalSeconds) + 1;
 
+    /// <summary>
+    /// After Redis is back (or the node runs again), the node's connection reconnects within half a heartbeat
+    /// interval and subscribes again; a publication later than this, plus delivery, must reach every watcher.
+    /// </summary>
+    public static readonly double Resubscribe = (ChaosOptions.HeartbeatInterval.TotalSeconds / 2) + Delivery;
+
     /// <summary>ConnectionTtl + SweepInterval + 1 s: the longest a dead connection may keep its user online.</summary>
     public static readonly double ExpiryBound = ChaosOptions.ConnectionTtl.TotalSeconds + ChaosOptions.SweepInterval.TotalSeconds + 1;
 
@@ -476,7 +482,7 @@ internal sealed class HistoryChecker
     /// pause or added latency delays publications; it does not lose them.
     /// </summary>
     private bool LosesPublications(SessionHistory watcher, double t) => _run.Faults.Any(f =>
-        t >= f.Start - Delivery && t <= f.End + Recovery
+        t >= f.Start - Delivery && t <= f.End + Resubscribe
         && (f.RestartsRedis || (f.Kind is FaultKind.NodePause or FaultKind.NodeKill && f.Target == watcher.Node)));
 
     private double LastDeathBefore(string userId, double t) =>
@@ -593,6 +599,12 @@ internal sealed class HistoryChecker
         if (missed.Count > 0 && watcher.IsClosed && missed.All(x => _firstHeard[(x.UserId, x.Version)] >= watcher.ClosedAt - Delivery))
         {
             return DelayedPublicationLimit;
+        }
+
+        if (missed.Any(x => !LosesPublications(watcher, RunClock.FromVersion(x.Version)) && !(watcher.IsClosed && _firstHeard[(x.UserId, x.Version)] >= watcher.ClosedAt - Delivery)))
+        {
+            // Others heard it, and no fault could keep it from this watcher: the backplane lost it.
+            return null;
         }
 
 

@@ -14,6 +14,7 @@ internal sealed class DemoNode : IAsyncDisposable
     private const int MaxOutputChars = 200_000;
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http;
+    private readonly StreamWriter _log;
     private Process? _process;
 
     public DemoNode(string name, string redisEndpoint, IReadOnlyDictionary<string, string> settings)
@@ -24,7 +25,14 @@ internal sealed class DemoNode : IAsyncDisposable
         RedisEndpoint = redisEndpoint;
         Settings = settings;
         _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        // Every line, stamped on the run's clock so it lines up with the histories; the report keeps only the start.
+        LogPath = Path.Combine(AppContext.BaseDirectory, $"chaos-node-{name}.log");
+        _log = new StreamWriter(LogPath, append: false) { AutoFlush = false };
     }
+
+    /// <summary>The node's whole output, each line prefixed with <see cref="History.RunClock.Now"/>.</summary>
+    public string LogPath { get; }
 
     public string Name { get; }
 
@@ -127,6 +135,10 @@ internal sealed class DemoNode : IAsyncDisposable
         await KillAsync();
         _process?.Dispose();
         _http.Dispose();
+        lock (_output)
+        {
+            _log.Dispose();
+        }
     }
 
     private void Launch()
@@ -196,6 +208,7 @@ internal sealed class DemoNode : IAsyncDisposable
 
         lock (_output)
         {
+            _log.WriteLine($"[{History.RunClock.Now,9:0.000}] {line}");
             if (_output.Length < MaxOutputChars)
             {
                 _output.AppendLine(line);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Presence.Chaos.History;
 
 namespace Presence.Chaos.Scenario;
 
@@ -7,7 +8,8 @@ namespace Presence.Chaos.Scenario;
 /// <c>PRESENCE_CHAOS_SEED</c> (an integer; random when unset), <c>PRESENCE_CHAOS_DURATION</c>
 /// (the fault phase: seconds, or a TimeSpan such as <c>00:20:00</c>; 50 s when unset),
 /// <c>PRESENCE_CHAOS_USERS</c> (36), <c>PRESENCE_CHAOS_TEAMS</c> (4) and <c>PRESENCE_CHAOS_REDIS</c>
-/// (<c>standalone</c>, the default, or <c>cluster</c>: 3 masters).
+/// (<c>standalone</c>, the default, or <c>cluster</c>: 3 masters). <c>PRESENCE_CHAOS_FAULTS</c> (comma-separated
+/// <see cref="FaultKind"/> names; every kind when unset) narrows the faults to chase one defect.
 /// <c>PRESENCE_CHAOS_HISTORY</c> (a saved <c>chaos-history-&lt;seed&gt;.json.gz</c>) re-checks that run instead of running one (ChaosTests).
 /// </summary>
 internal sealed class ChaosOptions
@@ -34,6 +36,9 @@ internal sealed class ChaosOptions
 
     public int ClusterMasters { get; init; } = 3;
 
+    /// <summary>The kinds injected, each once per round in a seeded order.</summary>
+    public IReadOnlyList<FaultKind> Faults { get; init; } = Enum.GetValues<FaultKind>();
+
     /// <summary>After the faults and the clients' actions stop: every lease can run out and every sweep run.</summary>
     public static TimeSpan Quiescence => ConnectionTtl + SweepInterval + HeartbeatInterval + OfflineGracePeriod + TimeSpan.FromSeconds(3);
 
@@ -45,6 +50,8 @@ internal sealed class ChaosOptions
         ["Presence__SweepInterval"] = SweepInterval.ToString("c", CultureInfo.InvariantCulture),
         ["Presence__OfflineGracePeriod"] = OfflineGracePeriod.ToString("c", CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Microsoft.AspNetCore.SignalR.StackExchangeRedis"] = "Information",
+        ["Logging__LogLevel__StackExchange.Redis"] = "Information",
     };
 
     public static ChaosOptions FromEnvironment()
@@ -58,6 +65,7 @@ internal sealed class ChaosOptions
             Users = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_USERS")) ?? 36,
             Teams = ParseInt(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_TEAMS")) ?? 4,
             Cluster = ParseRedis(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_REDIS")),
+            Faults = ParseFaults(Environment.GetEnvironmentVariable("PRESENCE_CHAOS_FAULTS")) ?? Enum.GetValues<FaultKind>(),
         };
     }
 
@@ -70,7 +78,8 @@ internal sealed class ChaosOptions
         + $"{(Cluster ? $"Redis Cluster ({ClusterMasters} masters)" : "standalone Redis")}, OfflineGracePeriod {OfflineGracePeriod.TotalSeconds:0.###} s, "
         + $"HeartbeatInterval {HeartbeatInterval.TotalSeconds:0.###} s, ConnectionTtl {ConnectionTtl.TotalSeconds:0.###} s, "
         + $"SweepInterval {SweepInterval.TotalSeconds:0.###} s (replay: PRESENCE_CHAOS_SEED={Seed} PRESENCE_CHAOS_DURATION={Duration.TotalSeconds:0} "
-        + $"PRESENCE_CHAOS_USERS={Users} PRESENCE_CHAOS_TEAMS={Teams}{(Cluster ? " PRESENCE_CHAOS_REDIS=cluster" : "")})";
+        + $"PRESENCE_CHAOS_USERS={Users} PRESENCE_CHAOS_TEAMS={Teams}{(Cluster ? " PRESENCE_CHAOS_REDIS=cluster" : "")}"
+        + $"{(Faults.Count == Enum.GetValues<FaultKind>().Length ? "" : $" PRESENCE_CHAOS_FAULTS={string.Join(',', Faults)}")})";
 
     private static TimeSpan? ParseDuration(string? text)
     {
@@ -90,6 +99,19 @@ internal sealed class ChaosOptions
         "cluster" => true,
         _ => throw new ArgumentException($"PRESENCE_CHAOS_REDIS is '{text}': use 'standalone' (the default) or 'cluster'."),
     };
+
+    private static FaultKind[]? ParseFaults(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(static name =>
+            Enum.TryParse<FaultKind>(name, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+                ? kind
+                : throw new ArgumentException($"PRESENCE_CHAOS_FAULTS names '{name}': use any of {string.Join(", ", Enum.GetNames<FaultKind>())}."))];
+    }
 
     private static int? ParseInt(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : int.Parse(text, CultureInfo.InvariantCulture);

@@ -237,7 +237,7 @@ internal sealed class ChaosScenario(ChaosOptions options, Action<string> log) : 
     {
         // Warm-up: every user is connected before the first fault.
         await Task.Delay(TimeSpan.FromSeconds(6), cancellationToken);
-        var kinds = Enum.GetValues<FaultKind>();
+        var kinds = options.Faults;
         var order = new List<FaultKind>();
         while (RunClock.Now < until)
         {
