@@ -27,6 +27,12 @@ internal sealed class InMemoryTeamDirectory : ITeamDirectory
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
+    public void Release(string userId)
+    {
+        // One node's memory is the directory: nothing to write back, nothing to forget.
+    }
+
     public ValueTask<string?> GetTeamAsync(string userId, CancellationToken cancellationToken = default) =>
         new(_teamOfUser.TryGetValue(userId, out var team) ? team : null);
 

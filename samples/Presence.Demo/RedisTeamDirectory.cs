@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using StackExchange.Redis;
 
 namespace Presence.Demo;
@@ -16,9 +15,12 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<RedisTeamDirectory> _logger;
 
-    // What this node wrote, to write it back when Redis comes back empty (restart without persistence):
-    // otherwise nobody would hear about users who are still connected.
-    private readonly ConcurrentDictionary<string, string> _joinedHere = new(StringComparer.Ordinal);
+    // The users this node holds connections of, with their team and how many connections, to write them
+    // back when Redis comes back empty (otherwise nobody would hear about users who are still connected).
+    // A user whose last connection here closed is forgotten: after a switch made on another node, this
+    // node's old answer must not win the write-back.
+    private readonly Dictionary<string, (string Team, int Connections)> _heldHere = new(StringComparer.Ordinal);
+    private readonly Lock _held = new();
 
     public RedisTeamDirectory(IConnectionMultiplexer redis, ILogger<RedisTeamDirectory> logger)
     {
@@ -30,8 +32,33 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
     public async ValueTask JoinAsync(string userId, string team, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _joinedHere[userId] = team;
         await _redis.GetDatabase().ScriptEvaluateAsync(JoinScript, [TeamOfUserKey, MembersKey(team)], [userId, team, Prefix + "team:"]);
+
+        // Counted once joined: a join that failed refuses the connection, which then releases nothing.
+        lock (_held)
+        {
+            // A switch is refused while the user is connected, so a held user's team does not change here.
+            _heldHere[userId] = (team, _heldHere.TryGetValue(userId, out var held) ? held.Connections + 1 : 1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Release(string userId)
+    {
+        lock (_held)
+        {
+            if (_heldHere.TryGetValue(userId, out var held))
+            {
+                if (held.Connections <= 1)
+                {
+                    _heldHere.Remove(userId);
+                }
+                else
+                {
+                    _heldHere[userId] = held with { Connections = held.Connections - 1 };
+                }
+            }
+        }
     }
 
     public async ValueTask<string?> GetTeamAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -74,8 +101,14 @@ internal sealed class RedisTeamDirectory : ITeamDirectory, IDisposable
         try
         {
             var database = _redis.GetDatabase();
+            (string UserId, string Team)[] held;
+            lock (_held)
+            {
+                held = [.. _heldHere.Select(static entry => (entry.Key, entry.Value.Team))];
+            }
+
             var restored = 0;
-            foreach (var (userId, team) in _joinedHere)
+            foreach (var (userId, team) in held)
             {
                 restored += (int)await database.ScriptEvaluateAsync(RestoreScript, [TeamOfUserKey, MembersKey(team)], [userId, team]);
             }

@@ -9,6 +9,9 @@ namespace Presence.Demo;
 /// </summary>
 internal sealed class TeamMembershipFilter(ITeamDirectory teams, IPresenceTracker tracker) : IHubFilter
 {
+    // Marks a connection whose team this filter joined, so its close releases it in the directory.
+    private static readonly object JoinedKey = new();
+
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         var userId = context.Context.UserIdentifier;
@@ -21,9 +24,33 @@ internal sealed class TeamMembershipFilter(ITeamDirectory teams, IPresenceTracke
             }
 
             await teams.JoinAsync(userId, team);
-            await context.Hub.Groups.AddToGroupAsync(context.Context.ConnectionId, TeamGroups.For(team));
+            context.Context.Items[JoinedKey] = userId;
+            try
+            {
+                await context.Hub.Groups.AddToGroupAsync(context.Context.ConnectionId, TeamGroups.For(team));
+                await next(context);
+            }
+            catch
+            {
+                // SignalR calls no OnDisconnectedAsync after a failed connect.
+                context.Context.Items.Remove(JoinedKey);
+                teams.Release(userId);
+                throw;
+            }
+
+            return;
         }
 
         await next(context);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        if (context.Context.Items.Remove(JoinedKey, out var joined) && joined is string userId)
+        {
+            teams.Release(userId);
+        }
+
+        await next(context, exception);
     }
 }
