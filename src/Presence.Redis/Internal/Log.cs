@@ -29,6 +29,10 @@ internal static partial class Log
         Message = "A handler of the presence store's resync request failed; this node's connections may keep a stale view until they reconnect.")]
     public static partial void ResyncHandlerFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 2009, EventName = "ResyncRequestFailed", Level = LogLevel.Warning,
+        Message = "Redis presence shard {Shard} was restored after it had settled, but asking every node for a resync failed; other nodes' connections keep a snapshot without this node's users until their next event or reconnect.")]
+    public static partial void ResyncRequestFailed(ILogger logger, int shard, Exception exception);
+
     [LoggerMessage(EventId = 2005, EventName = "ShardSweepFailed", Level = LogLevel.Warning,
         Message = "Sweeping some Redis presence shards failed; the others were swept and they are retried on the next sweep.")]
     public static partial void ShardSweepFailed(ILogger logger, Exception exception);

@@ -147,7 +147,7 @@ internal sealed class DataLossRecovery : IAsyncDisposable
                 if (reply.Late)
                 {
                     // The other nodes' resyncs ran without these users: ask every node for one more.
-                    await _connection.PublishResyncAsync().ConfigureAwait(false);
+                    await AskForResyncAsync(shard).ConfigureAwait(false);
                 }
             }
 #pragma warning disable CA1031 // A restore runs in the background and is awaited on dispose: it logs every failure and never faults.
@@ -157,4 +157,19 @@ internal sealed class DataLossRecovery : IAsyncDisposable
                 Log.ShardRestoreFailed(_logger, shard, exception);
             }
         });
+
+    /// <summary>Asks every node for a resync; the restore itself succeeded, so a failure here is logged as its own.</summary>
+    private async Task AskForResyncAsync(int shard)
+    {
+        try
+        {
+            await _connection.PublishResyncAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Runs inside a background restore that never faults: logged, and the next event or reconnect heals the views.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.ResyncRequestFailed(_logger, shard, exception);
+        }
+    }
 }
