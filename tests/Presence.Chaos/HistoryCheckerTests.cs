@@ -242,6 +242,47 @@ public sealed class HistoryCheckerTests
         Assert.DoesNotContain(Check([alice, bob], checkAt: 30).Violations, v => v.Property == "alternation in version order");
     }
 
+    [Fact]
+    public void A_change_others_heard_that_one_watcher_missed_is_a_defect_unless_a_fault_kept_it_from_that_watcher()
+    {
+        static SessionHistory[] Histories()
+        {
+            var alice = Session(1, "alice", "red", 1, closedAt: 10);
+            var aliceAgain = Session(4, "alice", "red", 15);
+            var (bob, dave) = (Session(2, "bob", "red", 0.5), Session(3, "dave", "red", 0.5));
+            foreach (var watcher in new[] { aliceAgain, bob, dave })
+            {
+                watcher.LastPingAckAt = 29;
+            }
+
+            var offlineAt = 10 + Grace + 0.01;
+            foreach (var watcher in new[] { bob, dave })
+            {
+                Bulk(watcher, 1.1, ("alice", VersionAt(1)), ("bob", VersionAt(0.5)), ("dave", VersionAt(0.5)));
+            }
+
+            // Bob hears alice leave and come back; dave hears only the return.
+            Offline(bob, "alice", VersionAt(offlineAt), decidedAt: offlineAt);
+            Online(bob, "alice", VersionAt(15), decidedAt: 15);
+            Online(dave, "alice", VersionAt(15), decidedAt: 15);
+            return [alice, aliceAgain, bob, dave];
+        }
+
+        // An empty restart 5 s before: once its reconnect is over, the backplane must deliver to everyone.
+        var report = Check(Histories(), checkAt: 30, new FaultWindow(FaultKind.RedisRestartEmpty, "redis", 5, 6));
+        Assert.Contains(report.Defects, v => v.Property == "alternation in version order" && v.Summary.Contains("session #3 (", StringComparison.Ordinal));
+
+        // Published while Redis restarted under the backplane: lost at most once, documented.
+        report = Check(Histories(), checkAt: 30, new FaultWindow(FaultKind.RedisRestartEmpty, "redis", 11, 11.3));
+        Assert.Empty(report.Defects);
+        Assert.Contains(report.Violations, v => v.Summary.Contains("session #3 (", StringComparison.Ordinal) && v.KnownLimit!.StartsWith("at-most-once backplane", StringComparison.Ordinal));
+
+        // Published while the demo's team directory was lost with a FLUSHALL: no team audience, documented.
+        report = Check(Histories(), checkAt: 30, new FaultWindow(FaultKind.RedisFlushAll, "redis", 11.4, 11.6));
+        Assert.Empty(report.Defects);
+        Assert.Contains(report.Violations, v => v.Summary.Contains("session #3 (", StringComparison.Ordinal) && v.KnownLimit!.Contains("team directory", StringComparison.Ordinal));
+    }
+
     private static long VersionAt(double runSeconds) => (long)((RunClock.StartUtc.ToUnixTimeMilliseconds() / 1000.0 + runSeconds) * 1_000_000);
 
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()

@@ -49,6 +49,8 @@ internal sealed class HistoryChecker
     private const string DataLossLimit = "redis.md Known limits after data loss: a user who left during the outage is never announced offline; an extra came online";
     private const string SettlingSnapshotLimit = "redis.md Known limits after data loss: a snapshot (bulk-online, subscribe reply) read before every node put its connections back misses their users; the resync after the settling replaces it";
     private const string DirectoryLostLimit = "signalr.md Subscriptions: the watch group is chosen by the interest resolver's answer at subscribe time; the demo's team directory lives in the presence Redis and was lost with the data until the test wrote it back, so a subscribe answered meanwhile joined a teammate's watch group and the connection hears that teammate twice until it subscribes again";
+    private const string BeforeBulkOnlineLimit = "protocol.md Ordering (rule 5): a change published before the connection was registered may not reach it (it joins its groups while it connects); its bulk-online, which comes later, carries the state";
+    private const string AudienceLostLimit = "reliability.md Found in the demo: the demo's team directory lives in the presence Redis; a change published while it was lost with the data (before the test wrote it back) has no team audience, so only the user's subscribers hear it; the resync after the settling replaces the views";
     private const string DelayedPublicationLimit = "a change published late (its node frozen, or slowed on its link to Redis) reached the other watchers only after this one closed";
     private const string FrozenNodeLimit = "a node frozen between deciding a change and publishing it publishes it when it resumes, older than what other nodes published meanwhile: the version rule drops it at the watchers that heard those";
     private const string NodeKillLimit = "a node killed between deciding a transition and publishing it: nobody hears that transition";
@@ -448,7 +450,10 @@ internal sealed class HistoryChecker
             .ToList();
         if (missed.Count > 0)
         {
-            return missed.All(e => LosesPublications(watcher, e.DecidedAt)) ? LostInFaultLimit : null;
+            var reasons = missed.Select(e => WhyMissed(watcher, e)).ToList();
+            return reasons.Any(static r => r is null)
+                ? null
+                : reasons.GroupBy(static r => r).OrderByDescending(static g => g.Count()).First().Key;
         }
 
         if (!expectOnline && _dataLoss.Any(f => f.Start <= t && f.End >= LastDeathBefore(userId, t) - ChaosOptions.ConnectionTtl.TotalSeconds - Delivery))
@@ -475,6 +480,37 @@ internal sealed class HistoryChecker
         && _run.Faults.Any(f => f.Kind == FaultKind.RedisRestartFromSnapshot && RunClock.FromVersion(e.Version) >= f.Start && RunClock.FromVersion(e.Version) <= f.End + Recovery);
 
     private static bool IsStall(FaultWindow fault) => fault.Kind is FaultKind.RedisClientPause or FaultKind.RedisLatency or FaultKind.NodePause;
+
+    /// <summary>
+    /// Why a watcher did not receive a change other watchers heard, or null when nothing explains it (the
+    /// backplane lost it: a defect).
+    /// </summary>
+    private string? WhyMissed(SessionHistory watcher, ReceivedEvent missed)
+    {
+        var firstHeard = _firstHeard[(missed.UserId, missed.Version)];
+        if (LosesPublications(watcher, RunClock.FromVersion(missed.Version)))
+        {
+            return LostInFaultLimit;
+        }
+
+        if (watcher.IsClosed && firstHeard >= watcher.ClosedAt - Delivery)
+        {
+            return DelayedPublicationLimit;
+        }
+
+        if (firstHeard < watcher.RegisteredAt)
+        {
+            // Published before this connection was registered: it may not have joined its groups yet, and its
+            // bulk-online, which came later, is what its view starts from.
+            return BeforeBulkOnlineLimit;
+        }
+
+        // Published while the demo's team directory was lost with the data (until the test wrote it back):
+        // the resolver named no team, so only the user's subscribers heard it.
+        return _run.Faults.Any(f => f.LosesData && firstHeard >= f.Start - Delivery && firstHeard <= f.End + Delivery)
+            ? AudienceLostLimit
+            : null;
+    }
 
     /// <summary>
     /// Whether a publication at <paramref name="t"/> may be lost for this watcher: Redis restarted
@@ -589,22 +625,13 @@ internal sealed class HistoryChecker
         var missed = _decidedByUser[current.UserId]
             .Where(x => x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status && !received.Contains(x.Version))
             .ToList();
-        if (missed.Count > 0 && missed.All(x => LosesPublications(watcher, RunClock.FromVersion(x.Version))))
+        if (missed.Count > 0)
         {
-            return LostInFaultLimit;
-        }
-
-        // Published late (its node frozen, or slowed on its link to Redis): it reached the others only after this
-        // watcher had closed, so this watcher could not hear it.
-        if (missed.Count > 0 && watcher.IsClosed && missed.All(x => _firstHeard[(x.UserId, x.Version)] >= watcher.ClosedAt - Delivery))
-        {
-            return DelayedPublicationLimit;
-        }
-
-        if (missed.Any(x => !LosesPublications(watcher, RunClock.FromVersion(x.Version)) && !(watcher.IsClosed && _firstHeard[(x.UserId, x.Version)] >= watcher.ClosedAt - Delivery)))
-        {
-            // Others heard it, and no fault could keep it from this watcher: the backplane lost it.
-            return null;
+            // Others heard each of them; every one needs a reason this watcher could not, or the backplane lost it.
+            var reasons = missed.Select(x => WhyMissed(watcher, x)).ToList();
+            return reasons.Any(static r => r is null)
+                ? null
+                : reasons.GroupBy(static r => r).OrderByDescending(static g => g.Count()).First().Key;
         }
 
 
