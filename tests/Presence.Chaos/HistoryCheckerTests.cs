@@ -283,6 +283,45 @@ public sealed class HistoryCheckerTests
         Assert.Contains(report.Violations, v => v.Summary.Contains("session #3 (", StringComparison.Ordinal) && v.KnownLimit!.Contains("team directory", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_offline_that_arrives_after_the_newer_online_is_the_documented_crossing_and_missing_it_is_a_defect()
+    {
+        static (SessionHistory[] Sessions, SessionHistory Bob) Histories(bool offlineArrives)
+        {
+            var alice = Session(1, "alice", "red", 1, closedAt: 10);
+            var aliceAgain = Session(3, "alice", "red", 15);
+            var bob = Session(2, "bob", "red", 0.5);
+            aliceAgain.LastPingAckAt = 29;
+            bob.LastPingAckAt = 29;
+            Bulk(bob, 1.1, ("alice", VersionAt(1)), ("bob", VersionAt(0.5)));
+            Online(bob, "alice", VersionAt(15), decidedAt: 15);
+            Bulk(bob, 15.2, ("alice", VersionAt(15)), ("bob", VersionAt(0.5)));
+            if (offlineArrives)
+            {
+                // Decided at 11.5, held up by a stall, delivered after the newer online and a newer snapshot.
+                bob.Record(new ReceivedEvent
+                {
+                    Kind = EventKind.Offline, UserId = "alice", Version = VersionAt(11.5), Reason = "disconnected", DecidedAt = 11.5, ArrivedAt = 15.5,
+                });
+            }
+
+            return ([alice, aliceAgain, bob], bob);
+        }
+
+        var stall = new FaultWindow(FaultKind.RedisClientPause, "redis", 11, 15.2);
+        var (sessions, _) = Histories(offlineArrives: true);
+        var report = Check(sessions, checkAt: 30, stall);
+        Assert.Empty(report.Defects);
+        Assert.Empty(report.OpenDefects);
+        Assert.Contains(report.Violations, v => v.KnownLimit!.Contains("can cross", StringComparison.Ordinal));
+
+        // Nobody heard the offline at all: online after online near a stall stays the open defect D3.
+        (sessions, _) = Histories(offlineArrives: false);
+        report = Check(sessions, checkAt: 30, stall);
+        Assert.DoesNotContain(report.Violations, v => v.KnownLimit?.Contains("can cross", StringComparison.Ordinal) == true);
+        Assert.Contains(report.OpenDefects, v => v.Property == "alternation in version order" && v.KnownLimit!.Contains(" D3 ", StringComparison.Ordinal));
+    }
+
     private static long VersionAt(double runSeconds) => (long)((RunClock.StartUtc.ToUnixTimeMilliseconds() / 1000.0 + runSeconds) * 1_000_000);
 
     private static SessionHistory Session(int id, string userId, string team, double registeredAt, double closedAt = double.NaN) => new()

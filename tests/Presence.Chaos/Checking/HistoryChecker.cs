@@ -49,6 +49,7 @@ internal sealed class HistoryChecker
     private const string DataLossLimit = "redis.md Known limits after data loss: a user who left during the outage is never announced offline; an extra came online";
     private const string SettlingSnapshotLimit = "redis.md Known limits after data loss: a snapshot (bulk-online, subscribe reply) read before every node put its connections back misses their users; the resync after the settling replaces it";
     private const string DirectoryLostLimit = "signalr.md Subscriptions: the watch group is chosen by the interest resolver's answer at subscribe time; the demo's team directory lives in the presence Redis and was lost with the data until the test wrote it back, so a subscribe answered meanwhile joined a teammate's watch group and the connection hears that teammate twice until it subscribes again";
+    private const string CrossedLimit = "protocol.md Ordering: events about one user can cross on the way; one held up (its node slowed or frozen, or its PUBLISH on a paused master) arrived after a newer one, and the version rule dropped it";
     private const string BeforeBulkOnlineLimit = "protocol.md Ordering (rule 5): a change published before the connection was registered may not reach it (it joins its groups while it connects); its bulk-online, which comes later, carries the state";
     private const string AudienceLostLimit = "reliability.md Found in the demo: the demo's team directory lives in the presence Redis; a change published while it was lost with the data (before the test wrote it back) has no team audience, so only the user's subscribers hear it; the resync after the settling replaces the views";
     private const string DelayedPublicationLimit = "a change published late (its node frozen, or slowed on its link to Redis) reached the other watchers only after this one closed";
@@ -625,6 +626,16 @@ internal sealed class HistoryChecker
         var missed = _decidedByUser[current.UserId]
             .Where(x => x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status && !received.Contains(x.Version))
             .ToList();
+        // The change between the two reached this watcher, but after the later one: a publication held up (its
+        // node slowed or frozen, or its PUBLISH on a paused master) crossed a newer one, as protocol.md
+        // "Ordering" allows; the version rule dropped it, and the view stayed right.
+        if (missed.Count == 0 && _decidedByUser[current.UserId].Any(x =>
+                x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status
+                && watcher.Events.Any(r => r.UserId == current.UserId && r.Version == x.Version && r.ArrivedAt > current.ArrivedAt)))
+        {
+            return CrossedLimit;
+        }
+
         if (missed.Count > 0)
         {
             // Others heard each of them; every one needs a reason this watcher could not, or the backplane lost it.
