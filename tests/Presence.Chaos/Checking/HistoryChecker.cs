@@ -271,12 +271,9 @@ internal sealed class HistoryChecker
             }
 
             known[e.UserId] = e.Version;
-            var becomesOnline = e.Kind switch
-            {
-                EventKind.Online => true,
-                EventKind.Offline => false,
-                _ => online.Contains(e.UserId),
-            };
+            // A status is sent only while its user is online, so a client shows that user online (protocol.md,
+            // @presence/client): also one heard before the watcher's bulk-online.
+            var becomesOnline = e.Kind != EventKind.Offline;
             var was = online.Contains(e.UserId);
             if (viewed.Contains(e.UserId) && was != becomesOnline)
             {
