@@ -22,23 +22,14 @@ internal sealed class RedisScaleOutConnection : IDisposable, IAsyncDisposable
         var configurationOptions = source.ConfigurationOptions?.Clone();
         if (configurationOptions is null && source.Configuration is { } configuration)
         {
-            configurationOptions = ConfigurationOptions.Parse(configuration);
-
-            // A configuration string cannot name a retry policy, and the default waits seconds before
-            // the first reconnect. Back off from 250 ms to half a heartbeat interval instead: a node
-            // whose Redis restarted is back (and restores its connections) before its clients' next ping.
-            configurationOptions.ReconnectRetryPolicy = RedisConnectionFactory.ReconnectPolicy(presenceOptions.Value.HeartbeatInterval);
-        }
-
-        if (configurationOptions is not null)
-        {
-            // The connection's own failures and reconnects go to the app's logs (category StackExchange.Redis.*).
-            configurationOptions.LoggerFactory ??= loggerFactory;
+            configurationOptions = RedisConnectionFactory.Parse(configuration, presenceOptions.Value.HeartbeatInterval);
         }
 
         Func<Task<IConnectionMultiplexer>> connect;
         if (configurationOptions is not null)
         {
+            RedisConnectionFactory.LogThroughApp(configurationOptions, loggerFactory);
+
             // The backplane's channels are named after the hub type only; without a prefix two apps
             // sharing one Redis (both on PresenceHub) would deliver each other's messages.
             if (configurationOptions.ChannelPrefix is not { IsNullOrEmpty: false })

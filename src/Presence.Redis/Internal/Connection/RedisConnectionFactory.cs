@@ -52,19 +52,8 @@ internal static class RedisConnectionFactory
         ownsConnection = true;
         if (options.Configuration is { } configuration)
         {
-            var parsed = FailFast(ConfigurationOptions.Parse(configuration));
-
-            // A configuration string cannot name a retry policy, and the default waits seconds before the first
-            // reconnect. Back off from 250 ms to half a heartbeat interval, as the scale-out connection does: after
-            // a restart the node is back, and restores, well within the two heartbeat intervals a shard settles.
-            if (services?.GetService<IOptions<PresenceOptions>>()?.Value is { } presenceOptions)
-            {
-                parsed.ReconnectRetryPolicy = ReconnectPolicy(presenceOptions.HeartbeatInterval);
-            }
-
-            // The connection's own failures and reconnects go to the app's logs (category StackExchange.Redis.*).
-            parsed.LoggerFactory ??= services?.GetService<ILoggerFactory>();
-
+            var parsed = FailFast(Parse(configuration, services?.GetService<IOptions<PresenceOptions>>()?.Value.HeartbeatInterval));
+            LogThroughApp(parsed, services?.GetService<ILoggerFactory>());
             return async () => await ConnectionMultiplexer.ConnectAsync(parsed).ConfigureAwait(false);
         }
 
@@ -87,9 +76,25 @@ internal static class RedisConnectionFactory
         return () => Task.FromResult(shared);
     }
 
-    /// <summary>Reconnects from 250 ms on, backing off to half a heartbeat interval (at least 250 ms, at most a minute).</summary>
-    public static ExponentialRetry ReconnectPolicy(TimeSpan heartbeatInterval) =>
-        new(250, (int)Math.Clamp(heartbeatInterval.TotalMilliseconds / 2, 250, 60_000));
+    /// <summary>
+    /// Parses a configuration string for a connection Presence makes. A string cannot name a retry policy, and
+    /// the default waits seconds before the first reconnect: with <paramref name="heartbeatInterval"/>, it backs
+    /// off from 250 ms to half a heartbeat interval (at least 250 ms, at most a minute) instead, so after a
+    /// restart the node is back, and restores, well within the two heartbeat intervals a shard settles.
+    /// </summary>
+    public static ConfigurationOptions Parse(string configuration, TimeSpan? heartbeatInterval)
+    {
+        var parsed = ConfigurationOptions.Parse(configuration);
+        if (heartbeatInterval is { } interval)
+        {
+            parsed.ReconnectRetryPolicy = new ExponentialRetry(250, (int)Math.Clamp(interval.TotalMilliseconds / 2, 250, 60_000));
+        }
+
+        return parsed;
+    }
+
+    /// <summary>The connection's own failures and reconnects go to the app's logs (StackExchange.Redis.*), unless the options name a logger factory.</summary>
+    public static void LogThroughApp(ConfigurationOptions options, ILoggerFactory? loggerFactory) => options.LoggerFactory ??= loggerFactory;
 
     /// <summary>
     /// While Redis is down, calls must fail at once (the caller logs and carries on) rather than
