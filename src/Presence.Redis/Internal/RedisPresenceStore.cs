@@ -66,7 +66,7 @@ internal sealed class RedisPresenceStore : IPresenceStore, IPresenceResyncSource
         // heartbeat intervals every live node has put its connections back) and two sweeps ended what it held back.
         _resync = new ResyncSchedule(timeProvider, RaiseResyncRequested);
         _connection.Restored += () => _resync.After(_settings.ResyncDelay);
-        _connection.ResyncAsked += () => _resync.After(_settings.SweepIntervalTwice);
+        _connection.ResyncAsked += () => _resync.After(_settings.ResyncOnRequestDelay);
         _recovery = new DataLossRecovery(context, _node, () => _resync.After(_settings.ResyncDelay));
         _lateness = new HeartbeatLateness(meterFactory, logger, _settings);
         _renewer = new LeaseRenewer(context, _node, _recovery, _lateness);

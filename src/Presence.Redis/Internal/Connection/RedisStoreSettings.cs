@@ -23,8 +23,8 @@ internal sealed class RedisStoreSettings
         LastSeenRetentionMilliseconds = (long)Math.Min(presenceOptions.LastSeenRetention.TotalMilliseconds, long.MaxValue / 4);
         HeartbeatInterval = presenceOptions.HeartbeatInterval;
         SettleMilliseconds = (long)(2 * HeartbeatInterval.TotalMilliseconds);
-        SweepIntervalTwice = presenceOptions.SweepInterval + presenceOptions.SweepInterval;
-        ResyncDelay = HeartbeatInterval + HeartbeatInterval + SweepIntervalTwice;
+        ResyncOnRequestDelay = presenceOptions.SweepInterval + presenceOptions.SweepInterval;
+        ResyncDelay = HeartbeatInterval + HeartbeatInterval + ResyncOnRequestDelay;
         LeaseRenewalPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(1).Ticks, Math.Min(Ttl.Ticks / 3, HeartbeatInterval.Ticks / 2)));
         BatchSize = options.HeartbeatBatchSize;
         ShardCount = options.ExpiryShards;
@@ -54,8 +54,8 @@ internal sealed class RedisStoreSettings
     /// <summary>How long after a restore (or a reconnect) the node's connections get their snapshot again: the settling (two heartbeat intervals), then two sweeps that end what it held back.</summary>
     public TimeSpan ResyncDelay { get; }
 
-    /// <summary>Two sweep intervals: how long after another node asked for a resync this node's connections get theirs.</summary>
-    public TimeSpan SweepIntervalTwice { get; }
+    /// <summary>How long after another node asked for a resync this node's connections get theirs: two sweep intervals.</summary>
+    public TimeSpan ResyncOnRequestDelay { get; }
 
     /// <summary>How often the node renews its lease: <c>min(ConnectionTtl / 3, HeartbeatInterval / 2)</c>, so two renewals can fail before it ends.</summary>
     public TimeSpan LeaseRenewalPeriod { get; }
