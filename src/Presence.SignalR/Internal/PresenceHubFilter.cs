@@ -93,18 +93,14 @@ internal sealed class PresenceHubFilter(
         {
             // An outage: the tracker warned once (1009); the client gets a reason it can show, and retries later.
             Log.StoreUnavailable(logger, "register", caller.ConnectionId);
-            caller.Items.Remove(PresenceConnection.ItemKey);
-            connections.Remove(caller.ConnectionId);
-            await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
+            await UntrackAsync(caller, userId).ConfigureAwait(false);
             throw new HubException(StoreUnavailableMessage);
         }
         catch (Exception exception)
         {
             // SignalR never calls OnDisconnectedAsync after a failed connect: this is the only chance to clean up.
             Log.ConnectFailed(logger, caller.ConnectionId, exception);
-            caller.Items.Remove(PresenceConnection.ItemKey);
-            connections.Remove(caller.ConnectionId);
-            await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
+            await UntrackAsync(caller, userId).ConfigureAwait(false);
             throw;
         }
     }
@@ -114,12 +110,18 @@ internal sealed class PresenceHubFilter(
         var caller = context.Context;
         if (caller.Items.TryGetValue(PresenceConnection.ItemKey, out var item) && item is PresenceConnection { UserId: { } userId })
         {
-            caller.Items.Remove(PresenceConnection.ItemKey);
-            connections.Remove(caller.ConnectionId);
-            await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
+            await UntrackAsync(caller, userId).ConfigureAwait(false);
         }
 
         await next(context, exception).ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets the connection on this node (its item, the resync registry) and takes it out of the store.</summary>
+    private async Task UntrackAsync(HubCallerContext caller, string userId)
+    {
+        caller.Items.Remove(PresenceConnection.ItemKey);
+        connections.Remove(caller.ConnectionId);
+        await DisconnectQuietlyAsync(userId, caller.ConnectionId).ConfigureAwait(false);
     }
 
     private async Task DisconnectQuietlyAsync(string userId, string connectionId)
