@@ -448,10 +448,7 @@ internal sealed class HistoryChecker
             .ToList();
         if (missed.Count > 0)
         {
-            var reasons = missed.Select(e => WhyMissed(watcher, e)).ToList();
-            return reasons.Any(static r => r is null)
-                ? null
-                : reasons.GroupBy(static r => r).OrderByDescending(static g => g.Count()).First().Key;
+            return WhyMissed(watcher, missed);
         }
 
         if (!expectOnline && _dataLoss.Any(f => f.Start <= t && f.End >= LastDeathBefore(userId, t) - ChaosOptions.ConnectionTtl.TotalSeconds - Delivery))
@@ -480,9 +477,18 @@ internal sealed class HistoryChecker
     private static bool IsStall(FaultWindow fault) => fault.Kind is FaultKind.RedisClientPause or FaultKind.RedisLatency or FaultKind.NodePause;
 
     /// <summary>
-    /// Why a watcher did not receive a change other watchers heard, or null when nothing explains it (the
-    /// backplane lost it: a defect).
+    /// Why a watcher did not receive changes other watchers heard: the most common reason when each has one,
+    /// or null when one has none (the backplane lost it: a defect).
     /// </summary>
+    private string? WhyMissed(SessionHistory watcher, List<ReceivedEvent> missed)
+    {
+        var reasons = missed.Select(x => WhyMissed(watcher, x)).ToList();
+        return reasons.Any(static r => r is null)
+            ? null
+            : reasons.GroupBy(static r => r).OrderByDescending(static g => g.Count()).First().Key;
+    }
+
+    /// <summary>Why a watcher did not receive one change other watchers heard, or null when nothing explains it.</summary>
     private string? WhyMissed(SessionHistory watcher, ReceivedEvent missed)
     {
         var firstHeard = _firstHeard[(missed.UserId, missed.Version)];
@@ -617,31 +623,27 @@ internal sealed class HistoryChecker
     {
         var between = _run.Faults.Where(f => f.Start <= current.DecidedAt + Delivery && f.End + Recovery >= previousDecidedAt - Delivery).ToList();
 
-        // The change between the two was decided and heard by others, but published while this watcher could not
-        // hear it (Redis restarting under the backplane, or the watcher's node frozen).
-        var received = watcher.Events.Where(x => x.UserId == current.UserId && x.IsTransitionOrStatus).Select(static x => x.Version).ToHashSet();
-        var missed = _decidedByUser[current.UserId]
-            .Where(x => x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status && !received.Contains(x.Version))
+        // The transitions decided between the two, as heard by this watcher (when, if at all).
+        var arrivals = watcher.Events.Where(x => x.UserId == current.UserId && x.IsTransitionOrStatus)
+            .GroupBy(static x => x.Version).ToDictionary(static g => g.Key, static g => g.Min(static x => x.ArrivedAt));
+        var inBetween = _decidedByUser[current.UserId]
+            .Where(x => x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status)
             .ToList();
-        // The change between the two reached this watcher, but after the later one: a publication held up (its
-        // node slowed or frozen, or its PUBLISH on a paused master) crossed a newer one, as protocol.md
-        // "Ordering" allows; the version rule dropped it, and the view stayed right.
-        if (missed.Count == 0 && _decidedByUser[current.UserId].Any(x =>
-                x.Version > previousVersion && x.Version < current.Version && x.Kind != EventKind.Status
-                && watcher.Events.Any(r => r.UserId == current.UserId && r.Version == x.Version && r.ArrivedAt > current.ArrivedAt)))
+
+        // Heard by others, never by this watcher: each needs a reason it could not, or the backplane lost it.
+        var missed = inBetween.FindAll(x => !arrivals.ContainsKey(x.Version));
+        if (missed.Count > 0)
+        {
+            return WhyMissed(watcher, missed);
+        }
+
+        // It reached this watcher, but after the later one: a publication held up (its node slowed or frozen, or
+        // its PUBLISH on a paused master) crossed a newer one, as protocol.md "Ordering" allows; the version rule
+        // dropped it, and the view stayed right.
+        if (inBetween.Any(x => arrivals[x.Version] > current.ArrivedAt))
         {
             return CrossedLimit;
         }
-
-        if (missed.Count > 0)
-        {
-            // Others heard each of them; every one needs a reason this watcher could not, or the backplane lost it.
-            var reasons = missed.Select(x => WhyMissed(watcher, x)).ToList();
-            return reasons.Any(static r => r is null)
-                ? null
-                : reasons.GroupBy(static r => r).OrderByDescending(static g => g.Count()).First().Key;
-        }
-
 
         if (current.Kind != EventKind.Online && ((previous is not null && IsSnapshotSweep(previous)) || IsSnapshotSweep(current)))
         {

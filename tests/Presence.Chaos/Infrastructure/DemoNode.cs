@@ -27,12 +27,8 @@ internal sealed class DemoNode : IAsyncDisposable
         _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         // Every line, stamped on the run's clock so it lines up with the histories; the report keeps only the start.
-        LogPath = Path.Combine(AppContext.BaseDirectory, $"chaos-node-{name}.log");
-        _log = new StreamWriter(LogPath, append: false) { AutoFlush = false };
+        _log = new StreamWriter(Path.Combine(AppContext.BaseDirectory, $"chaos-node-{name}.log"), append: false) { AutoFlush = false };
     }
-
-    /// <summary>The node's whole output, each line prefixed with <see cref="History.RunClock.Now"/>.</summary>
-    public string LogPath { get; }
 
     public string Name { get; }
 
