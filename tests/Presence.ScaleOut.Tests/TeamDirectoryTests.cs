@@ -98,35 +98,15 @@ public sealed class TeamDirectoryTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task Writing_back_after_lost_data_keeps_a_team_switch_another_node_made_meanwhile()
     {
-        // Node C logs what it writes back, and names its connections so the test can drop them alone.
-        var settings = new Dictionary<string, string>(ScaleOutCluster.Settings)
-        {
-            ["Logging__LogLevel__Presence.Demo.RedisTeamDirectory"] = "Information",
-        };
-        _nodeC = new DemoNode("C", $"{_cluster.Redis.Endpoint},name={NodeCClientName}", settings);
-        await _nodeC.StartAsync();
-
-        // C remembers ann in red after ann left C and switched to blue on B.
-        await _cluster.ConnectAsync(_nodeC, "bob", team: "red");
-        var annOnC = await _cluster.ConnectAsync(_nodeC, "ann", team: "red");
-        await SignInAgainAsync(annOnC, _cluster.B, team: "blue");
+        var nodeC = await AnnLeftNodeCForBlueOnBAsync();
         Assert.Equal("blue", await TeamOfAsync("ann"));
 
         // The data is lost; B reconnects first and writes ann back to blue.
         Assert.Equal("OK", await _cluster.Redis.CommandAsync("FLUSHALL"));
-        await KillConnectionsAsync(name => name != NodeCClientName);
-        await Eventually.TrueAsync(
-            async () => await TeamOfAsync("ann") == "blue" && await IsMemberAsync("blue", "ann"),
-            ScaleOutCluster.Patience, "node B wrote ann back to blue");
+        await ReconnectBUntilAnnIsBackOnBlueAsync();
 
-        // Then C reconnects and writes back what it remembers, which must not undo the switch.
-        var logged = _nodeC.Output.Length;
-        await KillConnectionsAsync(name => name == NodeCClientName);
-        await Eventually.TrueAsync(
-            () => Task.FromResult(_nodeC.Output[logged..].Contains("wrote back", StringComparison.Ordinal)),
-            ScaleOutCluster.Patience, "node C wrote its team memberships back");
-
-        Assert.Contains("wrote back 1 team memberships", _nodeC.Output[logged..], StringComparison.Ordinal);
+        // Then C reconnects and writes back what it holds, which must not undo the switch.
+        Assert.Contains("wrote back 1 team memberships", await ReconnectAndWriteBackAsync(nodeC), StringComparison.Ordinal);
         Assert.Equal("red", await TeamOfAsync("bob"));
         Assert.True(await IsMemberAsync("red", "bob"));
         Assert.Equal("blue", await TeamOfAsync("ann"));
@@ -137,6 +117,26 @@ public sealed class TeamDirectoryTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task After_lost_data_a_node_that_no_longer_holds_a_user_does_not_write_back_their_old_team()
     {
+        var nodeC = await AnnLeftNodeCForBlueOnBAsync();
+
+        // The data is lost and C, which held ann before, reconnects first: it writes back only bob, whom it holds.
+        Assert.Equal("OK", await _cluster.Redis.CommandAsync("FLUSHALL"));
+        Assert.Contains("wrote back 1 team memberships", await ReconnectAndWriteBackAsync(nodeC), StringComparison.Ordinal);
+        Assert.Equal("red", await TeamOfAsync("bob"));
+        Assert.Null(await TeamOfAsync("ann"));
+        Assert.False(await IsMemberAsync("red", "ann"));
+
+        // B, which holds ann, puts her back on blue.
+        await ReconnectBUntilAnnIsBackOnBlueAsync();
+        Assert.False(await IsMemberAsync("red", "ann"));
+    }
+
+    /// <summary>
+    /// Starts node C, which logs what it writes back and names its Redis connections so the test can drop
+    /// them alone. Bob joins red on C; ann joins red on C, leaves, and signs in again with blue on B.
+    /// </summary>
+    private async Task<DemoNode> AnnLeftNodeCForBlueOnBAsync()
+    {
         var settings = new Dictionary<string, string>(ScaleOutCluster.Settings)
         {
             ["Logging__LogLevel__Presence.Demo.RedisTeamDirectory"] = "Information",
@@ -144,31 +144,30 @@ public sealed class TeamDirectoryTests(ITestOutputHelper output) : IAsyncLifetim
         _nodeC = new DemoNode("C", $"{_cluster.Redis.Endpoint},name={NodeCClientName}", settings);
         await _nodeC.StartAsync();
 
-        // Ann was on red at C, left it, and is now on blue at B; bob stays on red at C.
         await _cluster.ConnectAsync(_nodeC, "bob", team: "red");
         var annOnC = await _cluster.ConnectAsync(_nodeC, "ann", team: "red");
         await SignInAgainAsync(annOnC, _cluster.B, team: "blue");
+        return _nodeC;
+    }
 
-        // The data is lost and C, which held ann before, reconnects first.
-        Assert.Equal("OK", await _cluster.Redis.CommandAsync("FLUSHALL"));
-        var logged = _nodeC.Output.Length;
-        await KillConnectionsAsync(name => name == NodeCClientName);
-        await Eventually.TrueAsync(
-            () => Task.FromResult(_nodeC.Output[logged..].Contains("wrote back", StringComparison.Ordinal)),
-            ScaleOutCluster.Patience, "node C wrote its team memberships back");
-
-        // C wrote back only the user it still holds.
-        Assert.Contains("wrote back 1 team memberships", _nodeC.Output[logged..], StringComparison.Ordinal);
-        Assert.Equal("red", await TeamOfAsync("bob"));
-        Assert.Null(await TeamOfAsync("ann"));
-        Assert.False(await IsMemberAsync("red", "ann"));
-
-        // B, which holds ann, puts her back on blue.
+    /// <summary>Drops the Redis connections of every node but C, and waits until B, which holds ann, wrote her back to blue.</summary>
+    private async Task ReconnectBUntilAnnIsBackOnBlueAsync()
+    {
         await KillConnectionsAsync(name => name != NodeCClientName);
         await Eventually.TrueAsync(
             async () => await TeamOfAsync("ann") == "blue" && await IsMemberAsync("blue", "ann"),
             ScaleOutCluster.Patience, "node B wrote ann back to blue");
-        Assert.False(await IsMemberAsync("red", "ann"));
+    }
+
+    /// <summary>Drops node C's Redis connections and waits for its write-back; returns what C logged meanwhile.</summary>
+    private async Task<string> ReconnectAndWriteBackAsync(DemoNode nodeC)
+    {
+        var logged = nodeC.Output.Length;
+        await KillConnectionsAsync(name => name == NodeCClientName);
+        await Eventually.TrueAsync(
+            () => Task.FromResult(nodeC.Output[logged..].Contains("wrote back", StringComparison.Ordinal)),
+            ScaleOutCluster.Patience, "node C wrote its team memberships back");
+        return nodeC.Output[logged..];
     }
 
     /// <summary>A team switch the way the demo allows one: the user leaves, is offline, then signs in with the other team.</summary>
